@@ -1,0 +1,65 @@
+# Two commands set everything up on a fresh Debian machine with Python 3.11:
+#   make site   installs into .venv, generates the pages and builds the site into site/
+#   make test   installs what the tests need (Chromium included) and runs every check
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install pages site serve check test test-unit test-build browser-deps site-offline bench clean
+
+$(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(BIN)/.installed
+
+pages: install
+	$(BIN)/curate build
+
+site: pages
+	$(BIN)/mkdocs build --strict
+	@echo
+	@echo "The site is in site/ (open site/index.html through a web server)."
+	@echo "Serve it with live reload:  make serve   (then open http://127.0.0.1:8000/)"
+
+serve: install
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+check: install
+	$(BIN)/curate check
+
+# Chromium for the browser tests: Debian's package, never a browser download.
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Chromium from Debian's packages (needed by the browser tests)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The browser tests need Chromium at /usr/bin/chromium."; \
+		echo "Install it with:  sudo apt-get install chromium   (then run make test again)"; \
+		exit 1; \
+	fi
+
+test-unit: install browser-deps
+	$(BIN)/python -m pytest
+
+# A full build into a temporary copy of the project: curate build, then a strict MkDocs build.
+test-build: install
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	tar --exclude=./.venv --exclude=./site --exclude=./.git -cf - . | tar -xf - -C "$$tmp" && \
+	$(BIN)/curate build --project "$$tmp" --strict && \
+	$(BIN)/mkdocs build --strict --quiet -f "$$tmp/mkdocs.yml" -d "$$tmp/site" && \
+	echo "test-build: curate build and mkdocs build --strict passed in a temporary copy"
+
+test: install browser-deps
+	$(BIN)/curate check
+	$(MAKE) --no-print-directory test-build
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site site-offline .pytest_cache test-artifacts

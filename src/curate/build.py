@@ -1,0 +1,362 @@
+"""The build: project → every page's Markdown, resolved before anything is written.
+
+Stages (as in MkDocs' ``build`` and Pelican's generators: gather everything,
+then resolve links, then write)::
+
+    load_project → index pages and terms → draft pages → glossary links
+      → links and backlinks → related pages, knowledge map → quote check → plan
+
+:func:`plan_build` is pure: it returns a :class:`BuildPlan` (path → bytes);
+:mod:`curate.writer` decides what to write.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Optional
+
+from . import render
+from .errors import ContentError, Problem
+from .knowledge_map import Node, render_svg
+from .linking import FoundLink, GlossaryLinker, TermLink, escape, find_links
+from .model import PageSpec, Project, Source
+from .quotes import QuoteUse, editor_quotes, find_quotes, verify
+from .slugs import unique_anchors
+
+HOME = "index.md"
+GLOSSARY = "glossary.md"
+TAGS = "tags.md"
+SOURCES_INDEX = "sources/index.md"
+MAX_RELATED = 3
+
+
+@dataclass
+class BuildPlan:
+    """Everything a build would write.
+
+    Attributes:
+        files: ``docs/``-relative path → UTF-8 bytes, for every generated page.
+        edit_sources: ``docs/``-relative path → project-relative file to edit.
+        nav: MkDocs ``nav`` (list of single-key mappings), generated pages only;
+            hand-written pages are added by the hook.
+        warnings: Messages that do not stop the build.
+        mentions: page path → glossary terms mentioned on it.
+        links: Every page-to-page link found in prose.
+        unlinked_mentions: page path → terms mentioned but never linked there.
+    """
+
+    files: dict[str, bytes]
+    edit_sources: dict[str, str]
+    nav: list
+    warnings: list[str] = field(default_factory=list)
+    mentions: dict[str, set[str]] = field(default_factory=dict)
+    links: list[FoundLink] = field(default_factory=list)
+    unlinked_mentions: dict[str, set[str]] = field(default_factory=dict)
+
+
+def _sources_of(project: Project, spec: PageSpec) -> list[Source]:
+    seen, out = set(), []
+    for ref in spec.sections:
+        if ref.source not in seen:
+            seen.add(ref.source)
+            out.append(project.source(ref.source))
+    return out
+
+
+def _fm(title: str, description: str, edit: str, inputs: list[str], **extra) -> dict:
+    fm = {"title": title, "description": description}
+    fm.update({k: v for k, v in extra.items() if v not in (None, [], "")})
+    fm["curate"] = {"generated": True, "edit": edit, "inputs": inputs}
+    return fm
+
+
+def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -> BuildPlan:
+    """Render every generated page of the site in memory.
+
+    Args:
+        project: The loaded project.
+        handwritten: ``docs/``-relative path → Markdown of pages people own;
+            read for backlinks only.
+
+    Returns:
+        The plan.
+
+    Raises:
+        ContentError: A quotation on a page is not verbatim in its source.
+    """
+    handwritten = handwritten or {}
+    warnings: list[str] = [p.format() for p in project.warnings]
+    sources = {s.id: s for s in project.sources}
+    pages_by_id = {p.id: p for p in project.pages}
+
+    # --- index: term targets --------------------------------------------------------------
+    term_links = []
+    term_anchors = unique_anchors([(t.term, t.definition) for t in project.glossary])
+    for term, anchor in zip(project.glossary, term_anchors):
+        term.anchor = anchor
+        if term.page:
+            term_links.append(TermLink(term, pages_by_id[term.page].docs_path))
+        else:
+            term_links.append(TermLink(term, GLOSSARY, anchor))
+    linker = GlossaryLinker(term_links)
+
+    drafts: list[render.PageDraft] = []
+    quote_uses: list[QuoteUse] = []
+    page_quotes: dict[str, list] = {}
+
+    # --- explainers -------------------------------------------------------------------------
+    for spec in project.pages:
+        page_sources = [s for s in _sources_of(project, spec) if s is not None]
+        inputs = ["content_sources/curation.yml", spec.intro_rel] + [s.path_rel for s in page_sources]
+        fm = _fm(spec.title, spec.description, spec.intro_rel, inputs, tags=spec.tags,
+                 reviewed=render.date_iso(spec.reviewed), review_by=render.date_iso(spec.review_by),
+                 search={"boost": 2})
+        d = render.PageDraft(spec.docs_path, spec.title, "explainer", fm, spec.intro_rel, inputs, spec.description)
+        d.head.append(render.heading(1, spec.title))
+        d.head.append(f"**{escape(spec.description)}**")
+        d.head.append(render.based_on_line(page_sources) + ("  \n" + render.review_line(spec)
+                                                            if render.review_line(spec) else ""))
+        intro = project.intros.get(spec.intro_rel, "").strip()
+        if intro:
+            d.prose.append(intro)
+            for q in editor_quotes(intro):
+                quote_uses.append(QuoteUse(spec.docs_path, q, tuple(s.id for s in page_sources)))
+        footnote_of: dict[str, str] = {}
+        passages_md = []
+        for ref in spec.sections:
+            source = sources[ref.source]
+            section = source.section(ref.section)
+            for passage in section.passages:
+                label = f"[^{len(d.footnotes) + 1}]"
+                footnote_of[passage.anchor + "@" + source.id] = label
+                d.footnotes.append(f"{label}: " + render.citation(spec.docs_path, source, section, passage))
+                text = render.passage_markdown(passage, source.meta, warnings, f"{spec.docs_path} ({passage.anchor})")
+                passages_md.append(text + label)
+        if passages_md:
+            d.prose.append(render.heading(2, "From the reporting"))
+            d.prose.extend(passages_md)
+        quotes = []
+        for s in page_sources:
+            wanted = {r.section for r in spec.sections if r.source == s.id}
+            quotes += [q for q in find_quotes(s) if q.section_id in wanted]
+        page_quotes[spec.docs_path] = [(q, footnote_of.get(q.passage_anchor + "@" + q.source_id, "")) for q in quotes]
+        for q in quotes:
+            quote_uses.append(QuoteUse(spec.docs_path, q.text, (q.source_id,)))
+        drafts.append(d)
+
+    # --- sources ----------------------------------------------------------------------------
+    for source in project.sources:
+        if not source.sections:
+            continue
+        digest = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+        inputs = [source.path_rel]
+        meta_rel = source.path_rel.rsplit(".", 1)[0] + ".meta.yml"
+        if meta_rel not in inputs:
+            inputs.append(meta_rel)
+        description = f"Source article: {source.meta.topic or source.title}"
+        fm = _fm(source.title, description, meta_rel, inputs, search={"boost": 0.2})
+        d = render.PageDraft(source.docs_path, source.title, "source", fm, meta_rel, inputs, description)
+        d.head.append(render.heading(1, source.title))
+        d.head.append(render.source_metadata(source, digest))
+        report = render.cleaning_report(source)
+        if report:
+            d.tail.append(report)
+        for section in source.sections:
+            if section.heading:
+                d.prose.append(render.heading(2, section.heading, section.id))
+            for passage in section.passages:
+                text = render.passage_markdown(passage, source.meta, warnings, f"{source.path_rel}:{passage.line}")
+                d.prose.append(f"{text}\n{{ #{passage.anchor} }}")
+        drafts.append(d)
+
+    # --- glossary ---------------------------------------------------------------------------
+    g_inputs = ["content_sources/glossary.yml"]
+    gd = render.PageDraft(GLOSSARY, "Glossary", "glossary",
+                          _fm("Glossary", "Every term used on this site, what it means and where it is explained.",
+                              "content_sources/glossary.yml", g_inputs),
+                          "content_sources/glossary.yml", g_inputs)
+    gd.head.append(render.heading(1, "Glossary"))
+    gd.head.append("Every term used on this site, what it means, and the pages that explain and mention it.")
+
+    # --- glossary links and mentions (needs every explainer and source draft) ---------------
+    mentions: dict[str, set[str]] = {}
+    for d in drafts:
+        done: set[str] = set()
+        d.prose = [linker.link(part, d.path, done) for part in d.prose]
+        mentions[d.path] = linker.mentions("\n\n".join(d.prose))
+
+    for term in project.glossary:
+        mentioned_on = sorted(p for p, ts in mentions.items() if term.term in ts and p.endswith(".md"))
+        block = [render.heading(2, term.term, term.anchor), "", escape(term.definition)]
+        facts = []
+        if term.aliases:
+            facts.append("- Also written: " + ", ".join(escape(a) for a in term.aliases))
+        if term.page:
+            p = pages_by_id[term.page]
+            facts.append(f"- Explained on: [{escape(p.title)}]({p.docs_path})")
+        titles = {d.path: d.title for d in drafts}
+        if mentioned_on:
+            facts.append("- Mentioned on: " + ", ".join(f"[{escape(titles[m])}]({m})" for m in mentioned_on))
+        if facts:
+            block += [""] + facts
+        gd.tail.append("\n".join(block))
+
+    # --- home -------------------------------------------------------------------------------
+    h_inputs = ["content_sources/curation.yml", project.site.intro_rel]
+    hd = render.PageDraft(HOME, project.site.title, "home",
+                          _fm(project.site.title, project.site.description, project.site.intro_rel, h_inputs,
+                              search={"boost": 1}),
+                          project.site.intro_rel, h_inputs, project.site.description)
+    hd.head.append(render.heading(1, project.site.title))
+    hd.head.append(f"**{escape(project.site.description)}**")
+    hd.head.append(render.based_on_line(project.sources))
+    home_intro = project.intros.get(project.site.intro_rel, "").strip()
+    if home_intro:
+        done: set[str] = set()
+        hd.prose.append(linker.link(home_intro, HOME, done))
+        mentions[HOME] = linker.mentions(home_intro)
+
+    # --- links and backlinks ----------------------------------------------------------------
+    links: list[FoundLink] = []
+    for d in drafts + [hd]:
+        links += find_links(d.path, "\n\n".join(d.prose))
+    for path, text in sorted(handwritten.items()):
+        links += find_links(path, text)
+    titles = {d.path: d.title for d in drafts + [hd, gd]}
+    titles.update({p: _title_of(text, p) for p, text in handwritten.items()})
+
+    # --- related pages ----------------------------------------------------------------------
+    explainer_paths = [p.docs_path for p in project.pages]
+    for spec, d in zip(project.pages, drafts):
+        related = spec.related or _computed_related(spec, project.pages, mentions)
+        d.tail.append("## Related pages\n\n" + render.bullet_links(
+            d.path, [(pages_by_id[r].docs_path, pages_by_id[r].title, escape(pages_by_id[r].description))
+                     for r in related]) if related else "")
+        qs = page_quotes.get(d.path, [])
+        if qs:
+            d.tail.insert(0, "## In their own words\n\n" + "\n\n".join(render.quote_markdown(q, f) for q, f in qs))
+
+    # --- knowledge map and home lists -------------------------------------------------------
+    edges = {(l.source_page, l.target_page) for l in links if l.source_page in explainer_paths
+             and l.target_page in explainer_paths}
+    if project.pages:
+        hd.tail.append("## Pages\n\n" + render.bullet_links(
+            HOME, [(p.docs_path, p.title, escape(p.description)) for p in project.pages]))
+        hd.tail.append("## Knowledge map\n\nEach circle is a page; a line joins two pages when one links to "
+                       "the other.\n\n" + render_svg([Node(p.docs_path, p.title) for p in project.pages], edges))
+    shown_sources = [s for s in project.sources if s.sections]
+    if shown_sources:
+        hd.tail.append("## Sources\n\n" + render.bullet_links(
+            HOME, [(s.docs_path, s.title, s.meta.date_text()) for s in shown_sources]))
+
+    # --- backlinks (prose links only; lists of related pages are not counted) ---------------
+    for d in drafts + [hd]:
+        if d.kind not in ("explainer", "home"):
+            continue
+        incoming: dict[str, str] = {}
+        for l in links:
+            if l.target_page == d.path and l.source_page not in incoming:
+                incoming[l.source_page] = l.sentence
+        if incoming:
+            items = [(src, titles.get(src, src), f"“{escape(sentence)}”" if sentence else "")
+                     for src, sentence in sorted(incoming.items(), key=lambda kv: (kv[0] != HOME, kv[0]))]
+            d.tail.append("## Pages that link here\n\n" + render.bullet_links(d.path, items))
+
+    # --- sources index, tags ----------------------------------------------------------------
+    si_inputs = [s.path_rel for s in shown_sources]
+    sd = render.PageDraft(SOURCES_INDEX, "Sources", "sources",
+                          _fm("Sources", "The articles this site is built from, with their metadata.",
+                              "content_sources/articles/", si_inputs or ["content_sources/articles/"],
+                              search={"boost": 0.5}),
+                          "content_sources/articles/", si_inputs or ["content_sources/articles/"])
+    sd.head.append(render.heading(1, "Sources"))
+    sd.head.append("The articles this site is built from. Each is kept exactly as delivered; its page shows "
+                   "the cleaned text, with an anchor on every section and paragraph for citations.")
+    if shown_sources:
+        sd.tail.append(render.bullet_links(
+            SOURCES_INDEX, [(s.docs_path, s.title, s.meta.date_text()) for s in shown_sources]))
+    td = render.PageDraft(TAGS, "Tags", "tags",
+                          _fm("Tags", "Pages of this site by tag.", "content_sources/curation.yml",
+                              ["content_sources/curation.yml"]),
+                          "content_sources/curation.yml", ["content_sources/curation.yml"])
+    td.head.append(render.heading(1, "Tags"))
+    td.head.append("<!-- material/tags -->")
+
+    # --- quote check ------------------------------------------------------------------------
+    problems = []
+    edits = {d.path: d.edit for d in drafts}
+    for use in quote_uses:
+        for message in verify([use], sources):
+            problems.append(Problem(edits.get(use.page, f"docs/{use.page}"), 0, "",
+                                    f"quote check failed on page docs/{use.page}: {message}",
+                                    "quote the source word for word, or drop the quotation marks"))
+    if problems:
+        raise ContentError(problems)
+
+    all_drafts = [hd] + drafts + [gd, sd, td]
+    files = {d.path: d.text().encode("utf-8") for d in all_drafts}
+    edit_sources = {d.path: d.edit for d in all_drafts}
+    unlinked = _unlinked_mentions(project, drafts + [hd], mentions, links)
+    nav = _nav(project, shown_sources)
+    return BuildPlan(files, edit_sources, nav, warnings, mentions, links, unlinked)
+
+
+def _title_of(text: str, path: str) -> str:
+    for line in text.split("\n"):
+        if line.startswith("title:"):
+            return line[6:].strip().strip("\"'")
+        if line.startswith("# "):
+            return line[2:].strip()
+    return path.rsplit("/", 1)[-1].rsplit(".", 1)[0].replace("-", " ").capitalize()
+
+
+def _computed_related(spec: PageSpec, pages: list[PageSpec], mentions: dict[str, set[str]]) -> list[str]:
+    """Up to three pages sharing glossary terms (1 point each) and tags (2 points each)."""
+    mine = set(spec.terms) | mentions.get(spec.docs_path, set())
+    scored = []
+    for order, other in enumerate(pages):
+        if other.id == spec.id:
+            continue
+        theirs = set(other.terms) | mentions.get(other.docs_path, set())
+        score = len(mine & theirs) + 2 * len(set(spec.tags) & set(other.tags))
+        if score:
+            scored.append((-score, order, other.id))
+    return [pid for _, _, pid in sorted(scored)[:MAX_RELATED]]
+
+
+def _unlinked_mentions(project: Project, drafts, mentions, links) -> dict[str, set[str]]:
+    """page path → terms mentioned on it whose explaining page it never links to."""
+    pages_by_id = {p.id: p for p in project.pages}
+    targets = {t.term: pages_by_id[t.page].docs_path if t.page else GLOSSARY for t in project.glossary}
+    out: dict[str, set[str]] = {}
+    for d in drafts:
+        linked = {l.target_page for l in links if l.source_page == d.path}
+        missing = {t for t in mentions.get(d.path, set()) if targets[t] not in linked and targets[t] != d.path}
+        if missing:
+            out[d.path] = missing
+    return out
+
+
+def _nav(project: Project, shown_sources: list[Source]) -> list:
+    groups: dict[str, list] = {}
+    for p in project.pages:
+        groups.setdefault(p.group or project.site.explainers_group, []).append({p.title: p.docs_path})
+    nav: list = [{"Home": HOME}]
+    for name, items in groups.items():
+        nav.append({name: items})
+    sources = [{"Sources": SOURCES_INDEX}] + [{s.title: s.docs_path} for s in shown_sources]
+    nav.append({"Reference": [{"Glossary": GLOSSARY}, {"Tags": TAGS}, {"Sources": sources}]})
+    return nav
+
+
+def review_warnings(project: Project, today: Optional[_dt.date] = None) -> list[str]:
+    """Messages for pages whose ``review_by`` date has passed (or that have none)."""
+    today = today or _dt.date.today()
+    out = []
+    for p in project.pages:
+        if p.review_by and p.review_by.first_day() < today:
+            out.append(f"content_sources/curation.yml:{p.line}: page '{p.id}' was due for review by "
+                       f"{p.review_by.iso()}; review it and update 'reviewed' and 'review_by'")
+    return out

@@ -1,0 +1,154 @@
+"""Command line: ``curate build`` and ``curate check``.
+
+A thin layer (as MkDocs' ``__main__`` and trafilatura's ``parse_args``): it
+parses arguments, calls :mod:`curate.commands` and maps errors to exit codes
+0 (success), 1 (content errors) and 2 (usage errors). Tracebacks are shown
+only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Optional, Sequence, TextIO
+
+from . import __version__
+from .commands import build, check
+from .errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, ContentError, CurateError, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits 2 on usage errors, as we want
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"curate: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="curate", description="Build a cross-linked explainer site from source articles.")
+    p.add_argument("--version", action="version", version=f"curate {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project", "-p", default=".", metavar="DIR",
+                        help="project folder holding content_sources/ and docs/ (default: current folder)")
+    common.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    common.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    common.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    b = sub.add_parser("build", parents=[common], help="write the generated pages into docs/")
+    b.add_argument("--force", action="store_true",
+                   help="overwrite generated pages edited by hand (the edited file is saved as a backup)")
+    c = sub.add_parser("check", parents=[common],
+                       help="write nothing; fail when docs/ is out of date, hand-edited or content is invalid")
+    c.add_argument("--today", metavar="YYYY-MM-DD", help="date to compare review_by with (default: today)")
+    return p
+
+
+def _color(stream: TextIO) -> bool:
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _say(stream: TextIO, text: str, style: str = "") -> None:
+    codes = {"red": "31", "yellow": "33", "green": "32", "bold": "1"}
+    if style and _color(stream):
+        text = f"\033[{codes[style]}m{text}\033[0m"
+    print(text, file=stream)
+
+
+def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = None, stderr: TextIO = None) -> int:
+    """Run the CLI.
+
+    Args:
+        argv: Arguments without the program name (default: ``sys.argv[1:]``).
+        stdout: Stream for reports (default ``sys.stdout``).
+        stderr: Stream for errors and warnings (default ``sys.stderr``).
+
+    Returns:
+        The exit code: 0, 1 (content errors) or 2 (usage errors).
+    """
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    root = Path(args.project)
+    try:
+        if not (root / "content_sources").is_dir():
+            raise UsageError(f"no content_sources/ folder in {root.resolve()}; "
+                             "run curate in the project folder or pass --project DIR")
+        if args.command == "build":
+            return _build(args, root, out, err)
+        return _check(args, root, out, err)
+    except ContentError as exc:
+        _say(err, f"curate {args.command}: {len(exc.problems)} error{'s' if len(exc.problems) != 1 else ''}; "
+                  "docs/ was not changed", "red")
+        for p in exc.problems:
+            _say(err, p.format())
+        if args.debug:
+            traceback.print_exc(file=err)
+        return EXIT_CONTENT
+    except CurateError as exc:
+        _say(err, f"curate: error: {exc}", "red")
+        if args.debug:
+            traceback.print_exc(file=err)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _say(err, "curate: interrupted; docs/ was left as it was", "red")
+        return 130
+    except Exception as exc:  # an unexpected failure is a bug: say so, keep docs/ intact
+        if args.debug:
+            raise
+        _say(err, f"curate: internal error: {type(exc).__name__}: {exc}\n"
+                  "    hint: run again with --debug for a traceback, and report it", "red")
+        return EXIT_CONTENT
+
+
+def _build(args, root: Path, out: TextIO, err: TextIO) -> int:
+    start = time.perf_counter()
+    result = build(root, force=args.force, strict=args.strict)
+    elapsed = time.perf_counter() - start
+    if not args.quiet:
+        for path in result.written:
+            _say(out, f"  wrote     docs/{path}")
+        for path in result.deleted:
+            _say(out, f"  deleted   docs/{path}")
+        for path, backup in result.backups:
+            _say(out, f"  backup    docs/{path} was edited by hand; the edited version is saved as docs/{backup}")
+    for w in result.warnings:
+        _say(err, f"warning: {w}", "yellow")
+    if not args.quiet:
+        n = len(result.warnings)
+        _say(out, f"curate build: {len(result.written)} written, {len(result.unchanged)} unchanged, "
+                  f"{len(result.deleted)} deleted, {n} warning{'s' if n != 1 else ''} ({elapsed:.2f} s)", "green")
+    return EXIT_OK
+
+
+def _check(args, root: Path, out: TextIO, err: TextIO) -> int:
+    today = None
+    if args.today:
+        try:
+            today = _dt.date.fromisoformat(args.today)
+        except ValueError:
+            raise UsageError(f"--today: '{args.today}' is not a date like 2026-11-30") from None
+    result = check(root, today)
+    for e in result.errors:
+        _say(err, f"error: {e}", "red")
+    for w in result.warnings:
+        _say(err, f"warning: {w}", "yellow")
+    if not args.quiet and result.report:
+        _say(out, "link health:")
+        for line in result.report:
+            _say(out, f"  {line}")
+    failed = result.failed(args.strict)
+    if not args.quiet or failed:
+        status = "failed" if failed else "passed"
+        _say(out if not failed else err,
+             f"curate check {status}: {len(result.errors)} error{'s' if len(result.errors) != 1 else ''}, "
+             f"{len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}",
+             "red" if failed else "green")
+    return EXIT_CONTENT if failed else EXIT_OK

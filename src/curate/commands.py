@@ -1,0 +1,202 @@
+"""The operations behind ``curate build`` and ``curate check``, with file I/O.
+
+These are the only functions that read ``docs/`` or call the writer; the CLI
+and the MkDocs hook call them and only format their results.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .build import BuildPlan, plan_build, review_warnings
+from .errors import ContentError, Problem
+from .project import load_project
+from .writer import MANIFEST, Change, WritePlan, apply, plan_writes, read_manifest
+
+
+@dataclass
+class BuildResult:
+    """What a build did (or, for a check, would do).
+
+    Attributes:
+        written: ``docs/``-relative paths created or updated.
+        unchanged: Paths whose content was already current.
+        deleted: Generated pages removed because the curation file dropped them.
+        kept: Dropped pages kept because they were edited by hand.
+        backups: ``(path, backup)`` pairs saved by ``--force``.
+        warnings: Messages that did not stop the build.
+        plan: The build plan.
+        writes: The write plan.
+    """
+
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    backups: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    plan: Optional[BuildPlan] = None
+    writes: Optional[WritePlan] = None
+
+
+def handwritten_pages(docs: Path, owned: set[str]) -> dict[str, str]:
+    """Markdown pages in ``docs/`` that people own: path → text (sorted walk)."""
+    out: dict[str, str] = {}
+    if not docs.is_dir():
+        return out
+    for dirpath, dirnames, filenames in os.walk(docs):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.endswith(".md") or name.startswith("."):
+                continue
+            rel = Path(dirpath, name).relative_to(docs).as_posix()
+            if rel in owned:
+                continue
+            try:
+                out[rel] = Path(dirpath, name).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+    return out
+
+
+def conflict_problems(writes: WritePlan) -> list[Problem]:
+    """One problem per hand-edited or foreign file, with its diff and where to edit."""
+    problems = []
+    for c in writes.conflicts:
+        if c.action == "hand-edited":
+            message = ("generated page was edited by hand since curate wrote it; the build stops so the edit "
+                       "is not lost\n" + _indent(c.diff))
+            hint = (f"move the change into {c.edit}, then run 'curate build' again; or run "
+                    "'curate build --force' to overwrite it (the edited file is kept as a backup)")
+        else:
+            message = "a file curate did not write is in the way; curate never overwrites files it does not own"
+            hint = "rename or move that file, or give the page another id in content_sources/curation.yml"
+        problems.append(Problem(f"docs/{c.path}", 0, "", message, hint))
+    return problems
+
+
+def _indent(text: str) -> str:
+    return "".join("    " + line if line.strip() else line for line in text.splitlines(keepends=True)).rstrip("\n")
+
+
+def prepare(root: Path, force: bool = False) -> BuildResult:
+    """Load, validate, render and plan the writes; nothing is written.
+
+    Raises:
+        ContentError: Content is invalid or the quote check fails.
+    """
+    docs = root / "docs"
+    project = load_project(root)
+    manifest = read_manifest(docs)
+    plan = plan_build(project, handwritten_pages(docs, set(manifest.files)))
+    writes = plan_writes(docs, plan.files, plan.edit_sources, plan.nav, force=force)
+    result = BuildResult(plan=plan, writes=writes, warnings=list(plan.warnings))
+    result.written = [c.path for c in writes.by_action("create", "update", "force")]
+    result.unchanged = [c.path for c in writes.by_action("unchanged")]
+    result.deleted = [c.path for c in writes.by_action("delete")]
+    result.kept = [c.path for c in writes.by_action("keep-hand-edited")]
+    for path in result.kept:
+        result.warnings.append(f"docs/{path}: page was dropped from the curation file but edited by hand; "
+                               "it is kept and is now yours (no longer managed by curate)")
+    return result
+
+
+def build(root: os.PathLike | str, force: bool = False, strict: bool = False) -> BuildResult:
+    """Run a build: write every generated page that changed.
+
+    Args:
+        root: Project folder.
+        force: Overwrite hand-edited generated pages, saving a backup first.
+        strict: Treat warnings as errors (nothing is written).
+
+    Raises:
+        ContentError: Invalid content, a failed quote check, hand-edited pages
+            (without ``force``), files curate does not own in the way, or any
+            warning under ``strict``.
+    """
+    root = Path(root)
+    result = prepare(root, force)
+    problems = conflict_problems(result.writes)
+    if problems:
+        raise ContentError(problems)
+    if strict and result.warnings:
+        raise ContentError([Problem("", 0, "", f"(strict) {w}") for w in result.warnings])
+    result.backups = apply(root / "docs", result.writes)
+    return result
+
+
+@dataclass
+class CheckResult:
+    """What ``curate check`` found.
+
+    Attributes:
+        errors: Problems that make the check fail.
+        warnings: Problems that fail it only under ``--strict``.
+        report: Link-health lines (informational).
+    """
+
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    report: list[str] = field(default_factory=list)
+
+    def failed(self, strict: bool) -> bool:
+        """Whether the check fails."""
+        return bool(self.errors or (strict and self.warnings))
+
+
+def check(root: os.PathLike | str, today: Optional[_dt.date] = None) -> CheckResult:
+    """Compare ``docs/`` with what a build would write; write nothing.
+
+    Reports stale, missing or extra generated pages, hand edits, invalid
+    content (as errors); warnings of the build and pages past their
+    ``review_by`` date (as warnings); and a link-health report.
+    """
+    root = Path(root)
+    out = CheckResult()
+    try:
+        result = prepare(root)
+    except ContentError as exc:
+        out.errors += [p.format() for p in exc.problems]
+        return out
+    writes = result.writes
+    for c in writes.changes:
+        if c.action == "create":
+            out.errors.append(f"docs/{c.path}: missing; a build would create it")
+        elif c.action == "update":
+            out.errors.append(f"docs/{c.path}: out of date; a build would rewrite it")
+        elif c.action == "delete":
+            out.errors.append(f"docs/{c.path}: no longer in the curation file; a build would delete it")
+    out.errors += [p.format() for p in conflict_problems(writes)]
+    manifest_path = root / "docs" / MANIFEST
+    if not out.errors and (not manifest_path.exists() or manifest_path.read_bytes() != writes.manifest.to_bytes()):
+        out.errors.append(f"docs/{MANIFEST}: out of date; a build would rewrite it")
+    out.warnings += result.warnings
+    project = load_project(root)
+    out.warnings += review_warnings(project, today)
+    out.report = link_health(project, result.plan)
+    return out
+
+
+def link_health(project, plan: BuildPlan) -> list[str]:
+    """Orphan pages, terms without an explaining page, and mentioned-but-unlinked terms."""
+    lines = []
+    targets = {l.target_page for l in plan.links if l.source_page != l.target_page}
+    for p in project.pages:
+        if p.docs_path not in targets:
+            lines.append(f"orphan page: docs/{p.docs_path} ('{p.title}') is linked from no other page's text")
+    for t in project.glossary:
+        if not t.page:
+            lines.append(f"term without an explaining page: '{t.term}' (content_sources/glossary.yml:{t.line}) "
+                         "links to the glossary")
+    for path, terms in sorted(plan.unlinked_mentions.items()):
+        lines.append(f"mentioned but not linked on docs/{path}: " + ", ".join(sorted(terms)))
+    return lines
+
+
+def describe(changes: list[Change]) -> str:  # pragma: no cover - debugging aid
+    """One line per change, for ``--verbose``."""
+    return "\n".join(f"{c.action:18} docs/{c.path}" for c in changes)

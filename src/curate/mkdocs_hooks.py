@@ -1,0 +1,100 @@
+"""MkDocs hooks: regenerate pages before every build, set the nav and edit links.
+
+``mkdocs.yml`` loads these through the thin ``scripts/mkdocs_hooks.py``. Events
+(see https://www.mkdocs.org/dev-guide/plugins/#events):
+
+* ``on_startup``: remembers whether this is ``mkdocs serve``.
+* ``on_pre_build``: runs ``curate build`` (so ``mkdocs serve`` with
+  ``watch: [content_sources]`` regenerates pages when a source changes), then
+  sets ``nav`` from the manifest plus every hand-written page. Under ``serve``
+  a content error is logged and the server keeps the last good pages; under
+  ``build`` it stops the build.
+* ``on_page_markdown``: points "edit this page" at the file an editor should
+  change (``curate.edit`` in the front matter; the page itself when
+  hand-written), under ``extra.curate.edit_base_url``.
+* ``on_page_content``: resolves ``.md`` links inside raw HTML (the knowledge
+  map) exactly as MkDocs resolves Markdown links.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from .commands import build, handwritten_pages
+from .errors import ContentError
+from .writer import read_manifest
+
+log = logging.getLogger("mkdocs.hooks.curate")
+_state = {"command": "build"}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """Remember the MkDocs command (``build``, ``serve`` or ``gh-deploy``)."""
+    _state["command"] = command
+
+
+def _title(text: str, path: str) -> str:
+    m = re.search(r"^title:\s*(.+)$", text.split("\n---", 1)[0], re.MULTILINE) if text.startswith("---") else None
+    if m:
+        return m.group(1).strip().strip("\"'")
+    m = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
+    return m.group(1).strip() if m else path.rsplit("/", 1)[-1][:-3].replace("-", " ").capitalize()
+
+
+def on_pre_build(config) -> None:
+    """Run ``curate build`` and set the nav (see module docstring)."""
+    root = Path(config.config_file_path).parent
+    docs = Path(config.docs_dir)
+    try:
+        result = build(root)
+        changed = len(result.written) + len(result.deleted)
+        log.info(f"curate: {changed} page(s) written, {len(result.unchanged)} unchanged")
+        for w in result.warnings:
+            log.info(f"curate warning: {w}")
+    except ContentError as exc:
+        message = "curate build failed; pages were not changed:\n" + "\n".join(p.format() for p in exc.problems)
+        if _state["command"] == "serve":
+            log.error(message)  # keep serving the last good pages
+        else:
+            raise PluginError(message) from None
+    manifest = read_manifest(docs)
+    nav = list(manifest.nav)
+    hand = handwritten_pages(docs, set(manifest.files))
+    if hand and nav:
+        nav.append({"About this site": [{_title(text, p): p} for p, text in sorted(hand.items())]})
+    if nav:
+        config.nav = nav
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """Set ``page.edit_url`` to the file an editor should change."""
+    base = (config.extra.get("curate") or {}).get("edit_base_url", "")
+    if base:
+        curate_meta = page.meta.get("curate") or {}
+        target = curate_meta.get("edit") if isinstance(curate_meta, dict) else None
+        page.edit_url = base + (target or f"{Path(config.docs_dir).name}/{page.file.src_uri}")
+    return markdown
+
+
+_RAW_LINK = re.compile(r'(<a\b[^>]*\bhref=")([^":#?]+\.md)(#[^"]*)?(")')
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    """Rewrite ``href="x.md"`` in raw HTML blocks to the page's URL."""
+    if 'class="curate-map"' not in html:
+        return html
+
+    def repl(m: re.Match) -> str:
+        src = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri), m.group(2)))
+        target = files.get_file_from_path(src)
+        if target is None:
+            log.warning(f"{page.file.src_uri}: knowledge map links to '{m.group(2)}', which is not a page")
+            return m.group()
+        return m.group(1) + target.url_relative_to(page.file) + (m.group(3) or "") + m.group(4)
+
+    return _RAW_LINK.sub(repl, html)

@@ -1,0 +1,140 @@
+"""Finding attributed quotations in sources and verifying quotes on pages.
+
+A quotation is text in curly double quotes with a speaker next to it:
+``“…,” Zuckerberg said``, ``“…,” he wrote`` (the pronoun takes the last named
+speaker of the source) or ``Zuckerberg said: “…”``. The quote check holds
+every quotation shown on a page to the source snapshot it came from: the
+quoted words must occur there verbatim (whitespace aside), or the build fails
+naming the page, the quote and the closest source text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from .model import Source
+
+_VERBS = r"(?:said|says|wrote|writes|added|adds|told|tells|explained|argued|argues|noted|notes|stated|insisted|warned)"
+_NAME = r"(?:[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3})"
+_AFTER = re.compile(r"“(?P<q>[^“”]{2,}?)”\s*(?:,\s*)?(?P<who>" + _NAME + r"|he|she|they)\s+" + _VERBS + r"\b")
+_BEFORE = re.compile(r"(?P<who>" + _NAME + r")\s+" + _VERBS + r"\s*[,:]\s*“(?P<q>[^“”]{2,}?)”")
+_PRONOUNS = {"he", "she", "they"}
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """An attributed quotation found in a source.
+
+    Attributes:
+        text: The quoted words without the closing comma.
+        speaker: Who said or wrote them.
+        source_id: Source it was found in.
+        section_id: Section it was found in.
+        passage_anchor: Anchor of the passage on the source's page.
+    """
+
+    text: str
+    speaker: str
+    source_id: str
+    section_id: str
+    passage_anchor: str
+
+
+@dataclass(frozen=True)
+class QuoteUse:
+    """A quotation as shown on a page, to be verified.
+
+    Attributes:
+        page: ``docs/``-relative path of the page.
+        text: The quoted words as shown.
+        source_ids: Sources the quote may come from.
+    """
+
+    page: str
+    text: str
+    source_ids: tuple[str, ...]
+
+
+def find_quotes(source: Source) -> list[Quote]:
+    """Every attributed quotation in a source, in source order."""
+    quotes: list[Quote] = []
+    last_speaker = ""
+    for section in source.sections:
+        for passage in section.passages:
+            found = []
+            for m in list(_AFTER.finditer(passage.text)) + list(_BEFORE.finditer(passage.text)):
+                found.append((m.start(), m.group("q"), m.group("who")))
+            for _, text, who in sorted(found):
+                if who.lower() in _PRONOUNS:
+                    if not last_speaker:
+                        continue
+                    who = last_speaker
+                last_speaker = who
+                text = text.strip().rstrip(",").strip()
+                if len(text.split()) < 2:
+                    continue
+                quotes.append(Quote(text, who, source.id, section.id, passage.anchor))
+    return quotes
+
+
+def normalize(text: str) -> str:
+    """Whitespace-collapsed text used to compare a quote with its source."""
+    return _WS.sub(" ", text).strip()
+
+
+def closest_text(quote: str, haystack: str) -> str:
+    """The run of words in ``haystack`` most like ``quote`` (difflib ratio).
+
+    Compares every window of the quote's word count (±1) and returns the best.
+    """
+    words = normalize(haystack).split(" ")
+    n = max(1, len(normalize(quote).split(" ")))
+    best, best_ratio = "", -1.0
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(normalize(quote))
+    for size in (n, n - 1, n + 1):
+        if size < 1:
+            continue
+        for i in range(0, max(1, len(words) - size + 1)):
+            window = " ".join(words[i:i + size])
+            matcher.set_seq1(window)
+            if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+                continue
+            ratio = matcher.ratio()
+            if ratio > best_ratio:
+                best, best_ratio = window, ratio
+    return best
+
+
+def verify(uses: list[QuoteUse], sources: dict[str, Source]) -> list[str]:
+    """Check that each quote occurs verbatim in one of its sources.
+
+    Returns:
+        One message per failing quote, naming the page, the quote and the
+        closest source text: ``what-is-llama.md: quote “…” is not in source
+        'x' verbatim; closest source text: “…”``.
+    """
+    errors = []
+    for use in uses:
+        texts = [normalize(sources[s].text) for s in use.source_ids if s in sources]
+        wanted = normalize(use.text)
+        if any(wanted in t for t in texts):
+            continue
+        closest = max((closest_text(wanted, t) for t in texts),
+                      key=lambda c: difflib.SequenceMatcher(None, c, wanted).ratio(), default="")
+        names = ", ".join(f"'{s}'" for s in use.source_ids) or "(none)"
+        errors.append(f"quote “{use.text}” does not occur verbatim in source {names}; "
+                      f"closest source text: “{closest}”")
+    return errors
+
+
+def editor_quotes(markdown_text: str, min_words: int = 5) -> list[str]:
+    """Curly-quoted spans of at least ``min_words`` words in editor Markdown.
+
+    Shorter quoted spans are scare quotes ("‘open source’"), not quotations.
+    """
+    return [m.group(1).strip().rstrip(",") for m in re.finditer(r"“([^“”]+)”", markdown_text)
+            if len(m.group(1).split()) >= min_words]

@@ -1,0 +1,87 @@
+"""Anchoring relative time expressions to a source's publication date.
+
+"Last month" in an article published in August 2024 means July 2024; a
+reader in 2027 cannot know that unless the site says so. Each expression is
+shown with the absolute period it stands for — ``last month (July 2024)`` —
+or flagged ``(date unknown)`` when the source has no date. Text inside
+quotation marks is left alone: a quotation must stay verbatim.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Optional
+
+from .yamlio import PartialDate
+
+RELATIVE = re.compile(
+    r"(?<![\w-])(last month|this month|next month|last year|this year|next year|last week|this week|next week|"
+    r"recently|currently|yesterday|today|now)(?![\w-])(?!\s*\()",
+    re.IGNORECASE,
+)
+
+_QUOTED = re.compile(r"“[^“”]*”|\"[^\"]*\"")
+
+
+def _month_shift(date: PartialDate, delta: int) -> PartialDate:
+    index = date.year * 12 + (date.month - 1) + delta
+    return PartialDate(index // 12, index % 12 + 1)
+
+
+def resolve(expression: str, date: Optional[PartialDate]) -> str:
+    """The absolute period a relative expression stands for.
+
+    Args:
+        expression: One of the expressions :data:`RELATIVE` matches, any case.
+        date: The source's publication date, or ``None``.
+
+    Returns:
+        ``July 2024``, ``2025``, ``as of August 2024``, ``before August 2024``,
+        or ``date unknown`` when the date (or its precision) does not allow it.
+    """
+    if date is None:
+        return "date unknown"
+    e = expression.lower()
+    if e in ("last year", "this year", "next year"):
+        return str(date.year + {"last year": -1, "this year": 0, "next year": 1}[e])
+    if e in ("last month", "this month", "next month"):
+        if not date.month:
+            return "date unknown"
+        return _month_shift(date, {"last month": -1, "this month": 0, "next month": 1}[e]).human()
+    if e in ("last week", "this week", "next week", "yesterday", "today"):
+        if not date.day:
+            return f"around {PartialDate(date.year, date.month).human()}" if date.month else "date unknown"
+        day = date.first_day()
+        if e in ("yesterday", "today"):
+            return (day - _dt.timedelta(days=1 if e == "yesterday" else 0)).strftime("%-d %B %Y")
+        monday = day - _dt.timedelta(days=day.weekday()) + _dt.timedelta(weeks={"last week": -1, "this week": 0,
+                                                                                   "next week": 1}[e])
+        return "week of " + monday.strftime("%-d %B %Y")
+    if e == "recently":
+        return f"before {date.human()}"
+    return f"as of {date.human()}"  # now, currently
+
+
+def anchor_times(text: str, date: Optional[PartialDate]) -> tuple[str, list[tuple[str, str]]]:
+    """Add the absolute period after each relative time expression.
+
+    Args:
+        text: Plain text of a passage.
+        date: The source's publication date, or ``None``.
+
+    Returns:
+        ``(new_text, [(expression, period), ...])`` in text order; expressions
+        inside quotation marks are not changed.
+    """
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    found: list[tuple[str, str]] = []
+
+    def repl(m: re.Match) -> str:
+        if any(a <= m.start() < b for a, b in quoted):
+            return m.group()
+        period = resolve(m.group(), date)
+        found.append((m.group(), period))
+        return f"{m.group()} ({period})"
+
+    return RELATIVE.sub(repl, text), found
