@@ -184,8 +184,8 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
     mentions: dict[str, set[str]] = {}
     for d in drafts:
         done: set[str] = set()
-        d.prose = [linker.link(part, d.path, done) for part in d.prose]
         mentions[d.path] = linker.mentions("\n\n".join(d.prose))
+        d.prose = [linker.link(part, d.path, done) for part in d.prose]
 
     for term in project.glossary:
         mentioned_on = sorted(p for p, ts in mentions.items() if term.term in ts and p.endswith(".md"))
@@ -215,8 +215,8 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
     home_intro = project.intros.get(project.site.intro_rel, "").strip()
     if home_intro:
         done: set[str] = set()
-        hd.prose.append(linker.link(home_intro, HOME, done))
         mentions[HOME] = linker.mentions(home_intro)
+        hd.prose.append(linker.link(home_intro, HOME, done))
 
     # --- links and backlinks ----------------------------------------------------------------
     links: list[FoundLink] = []
@@ -298,7 +298,8 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
     all_drafts = [hd] + drafts + [gd, sd, td]
     files = {d.path: d.text().encode("utf-8") for d in all_drafts}
     edit_sources = {d.path: d.edit for d in all_drafts}
-    unlinked = _unlinked_mentions(project, drafts + [hd], mentions, links)
+    seen = {d.path: linker.mentions_anywhere("\n\n".join(d.prose)) for d in drafts + [hd]}
+    unlinked = _unlinked_mentions(project, drafts + [hd], seen, links)
     nav = _nav(project, shown_sources)
     return BuildPlan(files, edit_sources, nav, warnings, mentions, links, unlinked)
 

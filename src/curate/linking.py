@@ -161,6 +161,18 @@ class GlossaryLinker:
                     found.add(link.term.term)
         return found
 
+    def mentions_anywhere(self, text: str) -> set[str]:
+        """Terms mentioned anywhere a reader sees text: quotations and headings too.
+
+        Link targets, HTML tags, code and footnote definitions are not text a
+        reader sees and are skipped.
+        """
+        if self._regex is None:
+            return set()
+        visible = re.sub(r"^\[\^[^\]\n]+\]:[^\n]*$", "", text, flags=re.MULTILINE)
+        visible = re.sub(r"\]\([^)\n]*\)|<[^>\n]*>|`[^`\n]*`|\{[^}\n]*\}", " ", visible)
+        return {link.term.term for m in self._regex.finditer(visible) if (link := self._match(m))}
+
     def _match(self, m: re.Match) -> Optional[TermLink]:
         base = m.group(1)
         for alias, link in self._by_key.get(_key(base), []):

@@ -106,7 +106,10 @@ def closest_text(quote: str, haystack: str) -> str:
             ratio = matcher.ratio()
             if ratio > best_ratio:
                 best, best_ratio = window, ratio
-    return best
+    return best.strip(_EDGE)
+
+
+_EDGE = "“”\"‘’,;: "
 
 
 def verify(uses: list[QuoteUse], sources: dict[str, Source]) -> list[str]:

@@ -1,0 +1,278 @@
+"""Issue 4: glossary links, backlinks, provenance, time anchoring, verified quotes, tags, map."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from curate.build import plan_build
+from curate.cli import main
+from curate.errors import ContentError
+from curate.linking import GlossaryLinker, TermLink, find_links
+from curate.model import GlossaryTerm
+from curate.project import load_project
+from curate.quotes import Quote, find_quotes
+from curate.timeanchor import anchor_times, resolve
+from curate.yamlio import PartialDate
+
+APPLE_QUOTE = ("One of my formative experiences has been building our services constrained by what Apple "
+               "will let us build on their platforms")
+
+
+@pytest.fixture
+def docs(project):
+    assert main(["build", "--project", str(project), "-q"]) == 0
+    return project / "docs"
+
+
+def _read(docs, name):
+    return (docs / name).read_text(encoding="utf-8")
+
+
+# --- time anchoring -------------------------------------------------------------------------------
+
+def test_last_month_in_the_opening_resolves_to_july_2024(docs):
+    page = _read(docs, "why-meta-embraced-open-source.md")
+    assert "released as an [open-source](what-is-open-source.md" in page
+    assert "model last month (July 2024).[^1]" in page
+    assert "has recently (before August 2024) released an open letter" in page
+    assert "That concern has now (as of August 2024) spread" in page
+
+
+@pytest.mark.parametrize("expression,date,expected", [
+    ("last month", PartialDate(2024, 8), "July 2024"),
+    ("last month", PartialDate(2024, 1), "December 2023"),
+    ("next year", PartialDate(2024, 8), "2025"),
+    ("this year", PartialDate(2024), "2024"),
+    ("last week", PartialDate(2024, 8, 15), "week of 5 August 2024"),
+    ("last week", PartialDate(2024, 8), "around August 2024"),
+    ("recently", PartialDate(2024, 8), "before August 2024"),
+    ("now", PartialDate(2024, 8, 2), "as of 2 August 2024"),
+    ("last month", PartialDate(2024), "date unknown"),
+    ("last month", None, "date unknown"),
+])
+def test_relative_expressions_resolve_against_the_publication_date(expression, date, expected):
+    assert resolve(expression, date) == expected
+
+
+def test_quoted_relative_expressions_are_left_verbatim():
+    text, found = anchor_times("He said “we launched last month” and now it ships.", PartialDate(2024, 8))
+    assert text == "He said “we launched last month” and now (as of August 2024) it ships."
+    assert found == [("now", "as of August 2024")]
+
+
+def test_unknown_date_is_flagged_with_a_warning(project):
+    meta = project / "content_sources" / "articles" / "zuckerberg-open-source-ai-letter.meta.yml"
+    meta.write_text(re.sub(r"(?m)^published(_estimated)?:.*\n", "", meta.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    plan = plan_build(load_project(project))
+    assert "model last month (date unknown)." in plan.files["why-meta-embraced-open-source.md"].decode()
+    assert any("publication date unknown" in w for w in plan.warnings)
+    assert any("'last month' cannot be dated" in w for w in plan.warnings)
+
+
+# --- quotes ---------------------------------------------------------------------------------------
+
+def test_apple_quote_is_found_verbatim_and_attributed_to_zuckerberg(project):
+    source = load_project(project).sources[0]
+    quotes = find_quotes(source)
+    assert Quote(APPLE_QUOTE, "Zuckerberg", source.id, "why-is-meta-ai-open-source",
+                 "why-is-meta-ai-open-source--p3") in quotes
+    assert [q.speaker for q in quotes] == ["Zuckerberg", "Zuckerberg", "Zuckerberg"]  # "he wrote" resolved
+    assert quotes[2].text == "miss out on opportunities"
+    assert APPLE_QUOTE in source.text
+
+
+def test_quotes_are_shown_attributed_on_their_page(docs):
+    page = _read(docs, "why-meta-embraced-open-source.md")
+    assert f"> “{APPLE_QUOTE}”\n>\n> — Zuckerberg[^6]" in page
+
+
+def test_quote_altered_by_one_word_fails_the_check_with_closest_source_text(project):
+    intro = project / "content_sources" / "pages" / "why-meta-embraced-open-source.md"
+    altered = APPLE_QUOTE.replace("formative", "defining")
+    intro.write_text(intro.read_text(encoding="utf-8") + f"\nAs he put it: “{altered}.”\n", encoding="utf-8")
+    with pytest.raises(ContentError) as exc:
+        plan_build(load_project(project))
+    [problem] = exc.value.problems
+    assert problem.file == "content_sources/pages/why-meta-embraced-open-source.md"
+    assert problem.message == (
+        f"quote check failed on page docs/why-meta-embraced-open-source.md: quote “{altered}.” does not occur "
+        "verbatim in source 'zuckerberg-open-source-ai-letter'; closest source text: "
+        "“One of my formative experiences has been building our services constrained by what Apple will let us "
+        "build on their platforms”")
+
+
+def test_quote_check_failure_stops_the_build_without_writing(project, capsys):
+    assert main(["build", "--project", str(project), "-q"]) == 0
+    before = {p: p.read_bytes() for p in (project / "docs").rglob("*") if p.is_file()}
+    intro = project / "content_sources" / "pages" / "security-threat.md"
+    intro.write_text(intro.read_text(encoding="utf-8") + "\nMeta says rivals will “miss out on all the opportunities”.\n",
+                     encoding="utf-8")
+    assert main(["build", "--project", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert "quote check failed on page docs/security-threat.md" in err
+    assert "closest source text: “will “miss out on opportunities”" in err
+    assert {p: p.read_bytes() for p in (project / "docs").rglob("*") if p.is_file()} == before
+
+
+# --- glossary links -------------------------------------------------------------------------------
+
+def test_exactly_one_glossary_link_to_open_source_on_llama_at_first_mention(docs):
+    page = _read(docs, "what-is-llama.md")
+    links = re.findall(r"\[([^\]]+)\]\(what-is-open-source\.md \"[^\"]*\"\)\{ \.glossary-link \}", page)
+    assert links == ["open source"]
+    body = page.split("# What is Llama", 1)[1]
+    visible = re.sub(r"\]\([^)]*\)(\{[^}]*\})?", "]", body)  # drop link targets, keep link text
+    first_mention = re.search(r"(?i)open[\s-]source", visible)
+    assert visible[first_mention.start() - 1:first_mention.end() + 1] == "[open source]"
+    # the link sits in the editor's intro, whose own file is untouched
+    assert "Meta calls it [open source](what-is-open-source.md" in page
+    intro = (docs.parent / "content_sources" / "pages" / "what-is-llama.md").read_text(encoding="utf-8")
+    assert "Meta calls it open source," in intro and "](" not in intro
+
+
+def test_no_self_links_and_no_links_in_headings_quotes_or_code():
+    terms = [TermLink(GlossaryTerm("Meta", "The company.", ["Meta Platforms"], "meta", True), "meta.md"),
+             TermLink(GlossaryTerm("open source", "Code anyone may use.", ["open-source"]), "open.md"),
+             TermLink(GlossaryTerm("Llama", "Models.", ["LLaMA"], "", True), "glossary.md", "llama")]
+    linker = GlossaryLinker(terms)
+    md = ("# Meta and open source\n\n“Meta is open source,” he said. `Meta` code, [Meta](x.md) link.\n\n"
+          "> Meta quote\n\nThe meta data. Meta’s models are open-source; LLaMA is one. Meta again.")
+    out = linker.link(md, "page.md", set())
+    assert out == ("# Meta and open source\n\n“Meta is open source,” he said. `Meta` code, [Meta](x.md) link.\n\n"
+                   "> Meta quote\n\nThe meta data. [Meta’s](meta.md \"The company.\"){ .glossary-link } models are "
+                   "[open-source](open.md \"Code anyone may use.\"){ .glossary-link }; "
+                   "[LLaMA](glossary.md#llama \"Models.\"){ .glossary-link } is one. Meta again.")
+    assert "](meta.md" not in linker.link("Meta here.", "meta.md", set())
+
+
+def test_possessives_with_either_apostrophe_and_plurals_link():
+    linker = GlossaryLinker([TermLink(GlossaryTerm("model", "An AI model."), "m.md")])
+    assert "[models](m.md" in linker.link("Open models.", "x.md", set())
+    linker = GlossaryLinker([TermLink(GlossaryTerm("Meta", "Co.", case_sensitive=True), "m.md")])
+    assert "[Meta's](m.md" in linker.link("Meta's plan.", "x.md", set())
+    assert "[Meta’s](m.md" in linker.link("Meta’s plan.", "x.md", set())
+
+
+def test_glossary_page_lists_terms_definitions_and_pages(docs):
+    page = _read(docs, "glossary.md")
+    assert "## open source { #open-source }" in page
+    assert "Software whose code is freely available for anyone to use, study, change and share." in page
+    assert "- Explained on: [What is open source](what-is-open-source.md)" in page
+    mentioned = re.search(r"## open source \{ #open-source \}.*?- Mentioned on: ([^\n]+)", page, re.S).group(1)
+    assert "[What is Llama](what-is-llama.md)" in mentioned
+    assert "[Security threat](security-threat.md)" in mentioned
+
+
+def test_glossary_tooltip_text_is_in_the_built_html(built):
+    html = (built / "site" / "what-is-llama" / "index.html").read_text(encoding="utf-8")
+    assert ('<a class="glossary-link" href="../what-is-open-source/" title="Software whose code is freely '
+            'available for anyone to use, study, change and share.">open source</a>') in html
+
+
+# --- backlinks and provenance --------------------------------------------------------------------
+
+def test_backlinks_of_open_source_include_llama_with_its_sentence(docs):
+    page = _read(docs, "what-is-open-source.md")
+    backlinks = page.split("## Pages that link here", 1)[1].split("[^1]:")[0]
+    assert ("- [What is Llama](what-is-llama.md): “Meta calls it open source, although its licence sets conditions "
+            "that traditional open-source licences do not.”") in backlinks
+    assert "- [Security threat](security-threat.md)" in backlinks
+
+
+def test_find_links_returns_the_sentence_of_each_link():
+    md = "First one. Then [Llama](what-is-llama.md \"x\"){ .glossary-link } grew fast! Last."
+    [link] = find_links("sources/a.md", md.replace("what-is-llama.md", "../what-is-llama.md"))
+    assert (link.source_page, link.target_page, link.sentence) == ("sources/a.md", "what-is-llama.md",
+                                                                    "Then Llama grew fast!")
+
+
+def test_every_page_says_how_old_its_reporting_is(docs):
+    for name in ("index.md", "what-is-open-source.md", "why-meta-embraced-open-source.md", "what-is-llama.md",
+                 "security-threat.md"):
+        assert "*Based on reporting from August 2024 (estimated).*" in _read(docs, name), name
+
+
+def test_every_passage_carries_a_citation(docs):
+    page = _read(docs, "why-meta-embraced-open-source.md")
+    reporting = page.split("## From the reporting", 1)[1].split("## In their own words")[0]
+    paragraphs = [p for p in reporting.strip().split("\n\n")]
+    assert len(paragraphs) == 8
+    for n, p in enumerate(paragraphs, 1):
+        assert p.endswith(f"[^{n}]")
+        assert f"[^{n}]: [Mark Zuckerberg is now Supporting open-source AI tech](sources/" in page
+
+
+def test_citation_tooltip_is_in_the_built_html(built):
+    html = (built / "site" / "what-is-llama" / "index.html").read_text(encoding="utf-8")
+    assert 'href="#fn:1"' in html
+    assert re.search(r'<li id="fn:1">\s*<p><a href="../sources/zuckerberg-open-source-ai-letter/#what-is-llama--p1">'
+                     r'Mark Zuckerberg is now Supporting open-source AI tech</a>, publisher not recorded, August 2024 '
+                     r'\(estimated\), section “What is Llama\?”, paragraph 1\.', html)
+
+
+# --- tags, related pages, knowledge map, link health, review dates ----------------------------
+
+def test_tags_on_pages_and_in_the_tags_index(built):
+    tags = (built / "site" / "tags" / "index.html").read_text(encoding="utf-8")
+    for tag in ("open source", "Meta", "security", "models"):
+        assert f">{tag}<" in tags or f'"{tag}"' in tags or f"{tag}</" in tags, tag
+    assert 'href="../what-is-llama/"' in tags
+    page = (built / "site" / "security-threat" / "index.html").read_text(encoding="utf-8")
+    assert "md-tag" in page and "security" in page
+
+
+def test_related_pages_are_computed_when_the_curation_file_lists_none(project):
+    curation = project / "content_sources" / "curation.yml"
+    curation.write_text(re.sub(r"(?m)^    related: .*\n", "", curation.read_text(encoding="utf-8")),
+                        encoding="utf-8")
+    plan = plan_build(load_project(project))
+    page = plan.files["what-is-llama.md"].decode()
+    related = page.split("## Related pages\n\n", 1)[1].split("\n\n")[0]
+    assert related.splitlines()[0].startswith("- [Why Meta embraced open source](why-meta-embraced-open-source.md)")
+    assert len(related.splitlines()) == 3
+
+
+def test_knowledge_map_on_home_page_links_every_explainer_with_a_name(built):
+    html = (built / "site" / "index.html").read_text(encoding="utf-8")
+    svg = html.split('<div class="curate-map">', 1)[1].split("</svg>")[0]
+    nodes = re.findall(r'<a href="([^"]+)" aria-label="([^"]+)" class="curate-map-node">', svg)
+    assert nodes == [("what-is-open-source/", "What is open source"),
+                     ("why-meta-embraced-open-source/", "Why Meta embraced open source"),
+                     ("what-is-llama/", "What is Llama"), ("security-threat/", "Security threat")]
+    assert svg.count("<line ") == 6  # every pair of the four explainers links one way or the other
+    assert "<script" not in svg
+
+
+def test_check_reports_link_health(project, capsys):
+    assert main(["build", "--project", str(project), "-q"]) == 0
+    assert main(["check", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert ("term without an explaining page: 'OpenAI' (content_sources/glossary.yml:55) links to the glossary"
+            in out)
+
+
+def test_review_by_passed_warns_and_fails_with_strict(project, capsys):
+    assert main(["build", "--project", str(project), "-q"]) == 0
+    assert main(["check", "--project", str(project), "--today", "2027-06-01"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("was due for review by 2027-05-31") == 4
+    assert ("warning: content_sources/curation.yml:10: page 'what-is-open-source' was due for review by 2027-05-31; "
+            "review it and update 'reviewed' and 'review_by'") in err
+    assert main(["check", "--project", str(project), "--today", "2027-06-01", "--strict"]) == 1
+    assert main(["check", "--project", str(project), "--today", "2027-05-31", "--strict"]) == 0
+    assert dt.date(2027, 5, 31)  # the review date in the curation file
+
+
+def test_check_reports_terms_mentioned_but_never_linked(project, capsys):
+    intro = project / "content_sources" / "pages" / "what-is-llama.md"
+    intro.write_text(intro.read_text(encoding="utf-8") + "\n## Unlike Linux\n\nA model is not a kernel.\n",
+                     encoding="utf-8")
+    assert main(["build", "--project", str(project), "-q"]) == 0
+    assert main(["check", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "  mentioned but not linked on docs/what-is-llama.md: Linux\n" in out
+    assert "orphan page" not in out
