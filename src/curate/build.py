@@ -182,8 +182,9 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
 
     # --- glossary links and mentions (needs every explainer and source draft) ---------------
     mentions: dict[str, set[str]] = {}
+    linked: dict[str, set[str]] = {}
     for d in drafts:
-        done: set[str] = set()
+        done = linked[d.path] = set()
         mentions[d.path] = linker.mentions("\n\n".join(d.prose))
         d.prose = [linker.link(part, d.path, done) for part in d.prose]
 
@@ -214,7 +215,7 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
     hd.head.append(render.based_on_line(project.sources))
     home_intro = project.intros.get(project.site.intro_rel, "").strip()
     if home_intro:
-        done: set[str] = set()
+        done = linked[HOME] = set()
         mentions[HOME] = linker.mentions(home_intro)
         hd.prose.append(linker.link(home_intro, HOME, done))
 
@@ -299,7 +300,7 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
     files = {d.path: d.text().encode("utf-8") for d in all_drafts}
     edit_sources = {d.path: d.edit for d in all_drafts}
     seen = {d.path: linker.mentions_anywhere("\n\n".join(d.prose)) for d in drafts + [hd]}
-    unlinked = _unlinked_mentions(project, drafts + [hd], seen, links)
+    unlinked = _unlinked_mentions(project, seen, linked)
     nav = _nav(project, shown_sources)
     return BuildPlan(files, edit_sources, nav, warnings, mentions, links, unlinked)
 
@@ -327,16 +328,16 @@ def _computed_related(spec: PageSpec, pages: list[PageSpec], mentions: dict[str,
     return [pid for _, _, pid in sorted(scored)[:MAX_RELATED]]
 
 
-def _unlinked_mentions(project: Project, drafts, mentions, links) -> dict[str, set[str]]:
-    """page path → terms mentioned on it whose explaining page it never links to."""
+def _unlinked_mentions(project: Project, seen: dict[str, set[str]],
+                       linked: dict[str, set[str]]) -> dict[str, set[str]]:
+    """page path → terms a reader sees on it that are never linked there (outside their own page)."""
     pages_by_id = {p.id: p for p in project.pages}
     targets = {t.term: pages_by_id[t.page].docs_path if t.page else GLOSSARY for t in project.glossary}
     out: dict[str, set[str]] = {}
-    for d in drafts:
-        linked = {l.target_page for l in links if l.source_page == d.path}
-        missing = {t for t in mentions.get(d.path, set()) if targets[t] not in linked and targets[t] != d.path}
+    for path, terms in seen.items():
+        missing = {t for t in terms if t not in linked.get(path, set()) and targets[t] != path}
         if missing:
-            out[d.path] = missing
+            out[path] = missing
     return out
 
 
