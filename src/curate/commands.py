@@ -80,7 +80,7 @@ def conflict_problems(writes: WritePlan) -> list[Problem]:
 
 
 def _indent(text: str) -> str:
-    return "".join("    " + line if line.strip() else line for line in text.splitlines(keepends=True)).rstrip("\n")
+    return "\n".join(("    " + line).rstrip() for line in text.splitlines())
 
 
 def prepare(root: Path, force: bool = False) -> BuildResult:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -59,7 +60,10 @@ def on_pre_build(config) -> None:
     except ContentError as exc:
         message = "curate build failed; pages were not changed:\n" + "\n".join(p.format() for p in exc.problems)
         if _state["command"] == "serve":
-            log.error(message)  # keep serving the last good pages
+            # Printed, not logged: MkDocs' strict mode would abort the rebuild on a logged
+            # error and the server would hang until it is fixed. The last good pages stay.
+            print(f"ERROR   -  {message}\n           The preview keeps the last good pages; "
+                  "save a fix and it rebuilds.", file=sys.stderr, flush=True)
         else:
             raise PluginError(message) from None
     manifest = read_manifest(docs)

@@ -203,8 +203,10 @@ def load_project(root: os.PathLike | str) -> Project:
                 intros[rel] = text
     if glossary_data is not None:
         glossary = _glossary(r, glossary_data, pages)
+    glossary_broken = glossary_data is None and (r.root / "content_sources/glossary.yml").exists()
     if curation is not None:
-        _check_page_refs(r, curation, pages, glossary)
+        # With a broken glossary every term would look unknown; its own error says enough.
+        _check_page_refs(r, curation, pages, glossary, check_terms=not glossary_broken)
     if r.problems:
         raise ContentError(r.problems)
     return Project(str(r.root), site, pages, sorted(sources, key=lambda s: s.id), glossary, intros,
@@ -394,7 +396,8 @@ def _glossary(r: _Reader, data, pages: list[PageSpec]) -> list[GlossaryTerm]:
     return terms
 
 
-def _check_page_refs(r: _Reader, curation, pages: list[PageSpec], glossary: list[GlossaryTerm]) -> None:
+def _check_page_refs(r: _Reader, curation, pages: list[PageSpec], glossary: list[GlossaryTerm],
+                     check_terms: bool = True) -> None:
     rel = "content_sources/curation.yml"
     ids = [p.id for p in pages]
     names = [t.term for t in glossary]
@@ -409,7 +412,7 @@ def _check_page_refs(r: _Reader, curation, pages: list[PageSpec], glossary: list
             elif other == page.id:
                 r.problems.append(Problem(rel, line, f"pages[{i}].related[{j}]", "a page cannot be related to itself"))
         tline = entry.line_of("terms") if entry is not None else page.line
-        for j, term in enumerate(page.terms):
+        for j, term in enumerate(page.terms if check_terms else []):
             if term not in names:
                 r.problems.append(Problem(rel, tline, f"pages[{i}].terms[{j}]", f"'{term}' is not a glossary term",
                                           did_you_mean(term, names) or "add it to content_sources/glossary.yml"))

@@ -237,6 +237,15 @@ def apply(docs: Path, plan: WritePlan) -> list[tuple[str, str]]:
     return backups
 
 
+def _default_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _default_mode()
+
+
 def commit(writes: dict[Path, bytes], deletes: list[Path]) -> None:
     """Write and delete files so that either all changes happen or none do.
 
@@ -252,6 +261,7 @@ def commit(writes: dict[Path, bytes], deletes: list[Path]) -> None:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(writes[target])
             staged.append((target, tmp))
+            os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600 files; pages are ordinary files
         for target, tmp in staged:
             before = target.read_bytes() if target.exists() else None
             os.replace(tmp, target)
