@@ -147,6 +147,10 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
         drafts.append(d)
 
     # --- sources ----------------------------------------------------------------------------
+    source_tags: dict[str, set[str]] = {}
+    for spec in project.pages:
+        for ref in spec.sections:
+            source_tags.setdefault(ref.source, set()).update(spec.tags)
     for source in project.sources:
         if not source.sections:
             continue
@@ -156,7 +160,9 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
         if meta_rel not in inputs:
             inputs.append(meta_rel)
         description = f"Source article: {source.meta.topic or source.title}"
-        fm = _fm(source.title, description, meta_rel, inputs, search={"boost": 0.2})
+        # A source carries the tags of the pages it feeds, so the tags index lists it with them.
+        tags = sorted(source_tags.get(source.id, set()), key=str.casefold)
+        fm = _fm(source.title, description, meta_rel, inputs, tags=tags, search={"boost": 0.2})
         d = render.PageDraft(source.docs_path, source.title, "source", fm, meta_rel, inputs, description)
         d.head.append(render.heading(1, source.title))
         d.head.append(render.source_metadata(source, digest))
