@@ -276,3 +276,22 @@ def test_check_reports_terms_mentioned_but_never_linked(project, capsys):
     out = capsys.readouterr().out
     assert "  mentioned but not linked on docs/what-is-llama.md: Linux\n" in out
     assert "orphan page" not in out
+
+
+def test_a_pages_key_term_links_to_it_without_a_glossary_page_key(project):
+    glossary = project / "content_sources" / "glossary.yml"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace("    page: security-threat\n", ""),
+                        encoding="utf-8")
+    plan = plan_build(load_project(project))
+    assert "[weaponise](../security-threat.md" in plan.files["sources/zuckerberg-open-source-ai-letter.md"].decode()
+    assert plan.warnings == []
+
+
+def test_glossary_page_disagreeing_with_key_terms_warns(project):
+    curation = project / "content_sources" / "curation.yml"
+    text = curation.read_text(encoding="utf-8").replace("terms: [weaponise]", "terms: [weaponise, Linux]")
+    curation.write_text(text.replace("terms: [open source, Linux, Apache]", "terms: [open source, Apache]"),
+                        encoding="utf-8")
+    plan = plan_build(load_project(project))
+    assert plan.warnings == ["content_sources/glossary.yml:46: term 'Linux' is explained on page 'what-is-open-source' "
+                             "but listed under 'terms' of page 'security-threat' in curation.yml"]

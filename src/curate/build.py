@@ -94,8 +94,18 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
     # --- index: term targets --------------------------------------------------------------
     term_links = []
     term_anchors = unique_anchors([(t.term, t.definition) for t in project.glossary])
+    owners: dict[str, list[str]] = {}
+    for spec in project.pages:
+        for name in spec.terms:
+            owners.setdefault(name, []).append(spec.id)
     for term, anchor in zip(project.glossary, term_anchors):
         term.anchor = anchor
+        owner = owners.get(term.term, [""])[0]
+        if not term.page and owner:
+            term.page = owner  # a page's key term links to that page even without 'page:' in the glossary
+        elif owner and term.page not in owners[term.term]:
+            warnings.append(f"content_sources/glossary.yml:{term.line}: term '{term.term}' is explained on page "
+                            f"'{term.page}' but listed under 'terms' of page '{owner}' in curation.yml")
         if term.page:
             term_links.append(TermLink(term, pages_by_id[term.page].docs_path))
         else:
