@@ -293,5 +293,5 @@ def test_glossary_page_disagreeing_with_key_terms_warns(project):
     curation.write_text(text.replace("terms: [open source, Linux, Apache]", "terms: [open source, Apache]"),
                         encoding="utf-8")
     plan = plan_build(load_project(project))
-    assert plan.warnings == ["content_sources/glossary.yml:46: term 'Linux' is explained on page 'what-is-open-source' "
+    assert plan.warnings == ["content_sources/glossary.yml:32: term 'Linux' is explained on page 'what-is-open-source' "
                              "but listed under 'terms' of page 'security-threat' in curation.yml"]
