@@ -10,22 +10,35 @@ Two source formats are read:
 
 Cleaning drops, and records with its line: an image's alt-text line, a photo
 credit, and everything from a boilerplate heading ("Related Posts", "You may
-also like", …) on. Raw HTML is removed with nh3 (script and style content
-dropped, other tags reduced to their text). The surviving text is plain text,
+also like", …) on. Raw HTML is removed with nh3 (the content of ``<script>``,
+``<style>``, ``<iframe>`` and the like dropped, other tags reduced to their
+text); HTML comments and script or style blocks that span several lines are
+dropped whole, with their lines. Only real markup counts as HTML: a ``<`` that
+does not open a known HTML element or a closed comment (``a<b``,
+``<!-- unclosed``) is text and is kept. The surviving text is plain text,
 never Markdown: rendering escapes it.
+
+Every section id is derived from its heading's text (:func:`curate.slugs.unique_anchors`)
+and differs from the other ids on the source's page (``lead``,
+``cleaning-notes`` and the page title's own id).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import markdown as _markdown
 import nh3
 
 from .model import Correction, Passage, PassageKind, Section
-from .slugs import unique_anchors
+from .slugs import slugify, unique_anchors
+
+# Ids a source's page uses besides its sections' (see render.cleaning_report).
+RESERVED_SECTION_IDS = frozenset({"lead", "cleaning-notes"})
+# A paragraph this long has almost certainly lost its line breaks.
+MAX_PARAGRAPH_CHARS = 20_000
 
 # Headings that start a block of links to unrelated stories; from the line
 # holding one of these on, nothing belongs to the article.
@@ -49,8 +62,40 @@ _TERMINAL = tuple(".,;:…\"”'’»)]")
 _HEADING_MAX_WORDS = 14
 _HEADING_MAX_CHARS = 120
 _WS = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffd\ufeff\u200b]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\ufeff\u200b\ufffe\uffff]")
 _MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$|^ {0,3}(#{1,6})[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+# Every HTML element name (HTML Living Standard, with obsolete and SVG/MathML roots):
+# a "<name" that is not one of these is text, not markup.
+HTML_ELEMENTS = frozenset("""
+a abbr acronym address applet area article aside audio b base basefont bdi bdo bgsound big blink
+blockquote body br button canvas caption center cite code col colgroup data datalist dd del details
+dfn dialog dir div dl dt em embed fieldset figcaption figure font footer form frame frameset h1 h2 h3
+h4 h5 h6 head header hgroup hr html i iframe image img input ins isindex kbd keygen label legend li
+link listing main map mark marquee math menu menuitem meta meter multicol nav nextid nobr noembed
+noframes noscript object ol optgroup option output p param picture plaintext portal pre progress q rb
+rp rt rtc ruby s samp script search section select slot small source spacer span strike strong style
+sub summary sup svg table tbody td template textarea tfoot th thead time title tr track tt u ul var
+video wbr xmp
+altglyph animate animatemotion animatetransform circle clippath defs desc ellipse feblend fecolormatrix
+fecomposite feflood fegaussianblur feimage femerge feoffset feturbulence filter foreignobject g line
+lineargradient marker mask metadata mpath path pattern polygon polyline radialgradient rect set stop
+symbol text textpath tspan use view
+annotation maction menclose merror mfrac mi mn mo mover mpadded mphantom mroot mrow ms mspace msqrt
+mstyle msub msubsup msup mtable mtd mtext mtr munder munderover semantics
+""".split())
+# Elements whose content is never article text.
+DROPPED_CONTENT = frozenset({"script", "style", "iframe", "noscript", "template", "object", "noembed",
+                             "noframes", "xmp", "plaintext", "title", "head", "svg"})
+_HTML_TOKEN = re.compile(
+    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![A-Za-z][^<>]*>|<\?[^<>]*>"
+    r"|</?(?P<name>[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])(?:[^<>\"']|\"[^\"]*\"|'[^']*')*>",
+    re.DOTALL,
+)
+_BLOCK_TAGS = frozenset({"script", "style", "iframe", "noscript", "template", "svg"})
 _EMOJI_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 
 
@@ -64,29 +109,102 @@ class ParsedText:
             sections are left out.
         dropped: ``(line, reason, text)`` for each removed line.
         warnings: ``(line, message)`` for each thing worth telling the editor.
+        left_out: ``(heading, line)`` of each section left out because no
+            text was left in it after cleaning.
     """
 
     title: str
     sections: list[Section]
     dropped: list[tuple[int, str, str]]
     warnings: list[tuple[int, str]]
+    left_out: list[tuple[str, int]] = field(default_factory=list)
 
 
-def clean_inline(text: str, corrections: list[Correction] = ()) -> str:
+def clean_inline(text: str, corrections: list[Correction] = (), html_markup: bool = True) -> str:
     """Turn one paragraph of source text into clean plain text.
 
-    Raw HTML is reduced to its text with nh3 (``<script>`` and ``<style>``
-    content and comments dropped); entities are decoded; control characters,
-    U+FFFD and zero-width spaces are removed; whitespace (including no-break
-    spaces) is collapsed to single spaces; corrections are applied.
+    Raw HTML is reduced to its text with nh3 (the content of ``<script>``,
+    ``<style>``, ``<iframe>`` and the like, and comments, dropped); entities
+    are decoded; a ``<`` that opens no real markup is kept as text; control
+    characters (C0 and C1), U+FFFD and zero-width spaces are removed;
+    whitespace (including no-break spaces and line separators) is collapsed
+    to single spaces; corrections are applied.
+
+    Args:
+        text: The paragraph.
+        corrections: Typo fixes to apply.
+        html_markup: Whether ``<…>`` and ``&…;`` in ``text`` are markup (false
+            for text a Markdown renderer already reduced to plain text).
     """
-    if "<" in text or "&" in text:
-        text = html.unescape(nh3.clean(text, tags=set(), strip_comments=True))
+    if html_markup and ("<" in text or "&" in text):
+        text = html.unescape(nh3.clean(_literal_lt(text), tags=set(), clean_content_tags=set(DROPPED_CONTENT),
+                                       strip_comments=True))
     text = _CONTROL.sub("", text)
     text = _WS.sub(" ", text).strip()
     for c in corrections:
         text = text.replace(c.original, c.corrected)
     return text
+
+
+def _literal_lt(text: str) -> str:
+    """Escape every ``<`` that does not open a comment or a known HTML element."""
+    out, pos = [], 0
+    for m in _HTML_TOKEN.finditer(text):
+        name = m.group("name")
+        if name is not None and name.lower() not in HTML_ELEMENTS:
+            continue
+        out.append(text[pos:m.start()].replace("<", "&lt;"))
+        out.append(m.group())
+        pos = m.end()
+    out.append(text[pos:].replace("<", "&lt;"))
+    return "".join(out)
+
+
+def strip_html_blocks(text: str, first_line: int = 1) -> tuple[str, list[tuple[int, str, str]]]:
+    """Drop HTML comments and script/style/iframe/svg blocks that span lines.
+
+    A paragraph is cleaned on its own, so a comment opened in one paragraph
+    and closed in another would otherwise let the text it hides through.
+    Markup is found token by token (a ``<svg`` inside a quoted attribute value
+    is not a tag), and each dropped block keeps its line breaks, so line
+    numbers stay right.
+
+    Returns:
+        The text, and ``(line, reason, text)`` per non-blank line dropped.
+    """
+    dropped: list[tuple[int, str, str]] = []
+    out: list[str] = []
+    pos = 0
+    tokens = list(_HTML_TOKEN.finditer(text))
+    i = 0
+    while i < len(tokens):
+        m = tokens[i]
+        token = m.group()
+        name = (m.group("name") or "").lower()
+        end, after = m.end(), i + 1
+        if token.startswith("<!--"):
+            what = "hidden comment"
+        elif name in _BLOCK_TAGS and not token.startswith("</") and not token.endswith("/>"):
+            close = next((k for k in range(i + 1, len(tokens)) if tokens[k].group().startswith("</")
+                          and (tokens[k].group("name") or "").lower() == name), None)
+            if close is None:
+                i += 1
+                continue
+            what = f"embedded {name} block"
+            end, after = tokens[close].end(), close + 1
+        else:
+            i += 1
+            continue
+        block = text[m.start():end]
+        if "\n" in block:
+            out.append(text[pos:m.start()])
+            out.append("\n" * block.count("\n"))
+            first = first_line + text.count("\n", 0, m.start())
+            dropped += [(first + k, what, line) for k, line in enumerate(block.split("\n")) if line.strip()]
+            pos = end
+        i = after
+    out.append(text[pos:])
+    return "".join(out), dropped
 
 
 def is_boilerplate_heading(line: str) -> bool:
@@ -100,10 +218,12 @@ def looks_like_heading(line: str) -> bool:
 
     A heading is one short line (at most 14 words and 120 characters) that
     does not end like a sentence or a quotation (``.``, ``,``, ``:``, ``”``;
-    ``?`` and ``!`` are allowed: "What is Llama?").
+    ``?`` and ``!`` are allowed: "What is Llama?"), and holds a letter or digit.
     """
     text = line.strip()
     if not text or len(text) > _HEADING_MAX_CHARS or len(text.split()) > _HEADING_MAX_WORDS:
+        return False
+    if not any(c.isalnum() for c in text):  # "---", "* * *", "🚨": a separator, not a heading
         return False
     if text.endswith(_TERMINAL):
         return False
@@ -147,19 +267,25 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
 class _Builder:
     """Collects passages into sections while a parser walks the text."""
 
-    def __init__(self, corrections: list[Correction], offset: int):
+    def __init__(self, corrections: list[Correction], offset: int, html_markup: bool = True):
         self.corrections = corrections
         self.offset = offset
+        self.html_markup = html_markup
         self.raw: list[tuple[str, int, list[Passage]]] = [("", 1 + offset, [])]
         self.dropped: list[tuple[int, str, str]] = []
         self.warnings: list[tuple[int, str]] = []
+        self.left_out: list[tuple[str, int]] = []
 
     def heading(self, text: str, line: int) -> None:
         self.raw.append((text, line + self.offset, []))
 
     def passage(self, text: str, line: int, kind: PassageKind = PassageKind.PARAGRAPH) -> None:
-        clean = clean_inline(text, self.corrections)
+        clean = clean_inline(text, self.corrections, self.html_markup)
         if clean:
+            if len(clean) > MAX_PARAGRAPH_CHARS:
+                self.warnings.append((line + self.offset, f"paragraph of {len(clean):,} characters (more than "
+                                      f"{MAX_PARAGRAPH_CHARS:,}): its line breaks are probably lost; it is kept "
+                                      "as one paragraph"))
             self.raw[-1][2].append(Passage(clean, line + self.offset, kind=kind))
         else:
             self.dropped.append((line + self.offset, "empty after cleaning", text.strip()))
@@ -167,17 +293,31 @@ class _Builder:
     def drop(self, line: int, reason: str, text: str) -> None:
         self.dropped.append((line + self.offset, reason, text.strip()))
 
-    def finish(self, title: str) -> ParsedText:
-        kept = []
+    def finish(self, title: str, page_title: str = "") -> ParsedText:
+        """Sections with ids; ``page_title`` is the title the source's page will show."""
+        kept: list[tuple[str, int, list[Passage]]] = []
         for heading, line, passages in self.raw:
-            clean_heading = clean_inline(heading)
+            clean_heading = clean_inline(heading, html_markup=self.html_markup) if heading else ""
+            if heading and not clean_heading:
+                # Nothing left of the heading: its text belongs to the section before.
+                self.dropped.append((line, "empty heading", heading.strip()))
+                if passages:
+                    if kept:
+                        kept[-1][2].extend(passages)
+                    else:
+                        kept.append(("", passages[0].line, passages))
+                continue
             if heading and not passages:
                 self.warnings.append((line, f"section '{clean_heading}' has no text after cleaning; it is left out"))
+                self.left_out.append((clean_heading, line))
                 continue
             if not heading and not passages:
                 continue
             kept.append((clean_heading, line, passages))
-        anchors = unique_anchors([(h, " ".join(p.text for p in ps)) for h, _, ps in kept if h], reserved={"lead"})
+        reserved = set(RESERVED_SECTION_IDS)
+        if page_title or title:
+            reserved.add(slugify(page_title or title))
+        anchors = unique_anchors([(h, " ".join(p.text for p in ps)) for h, _, ps in kept if h], reserved=reserved)
         sections = []
         it = iter(anchors)
         for heading, line, passages in kept:
@@ -185,33 +325,44 @@ class _Builder:
             for n, p in enumerate(passages, 1):
                 p.anchor = f"{sid}--p{n}"
             sections.append(Section(sid, heading, passages[0].line if not heading else line, passages))
-        return ParsedText(title, sections, self.dropped, self.warnings)
+        return ParsedText(title, sections, sorted(self.dropped), self.warnings, self.left_out)
 
 
-def parse_plain_text(text: str, corrections: list[Correction] = (), title_hint: str = "") -> ParsedText:
+def parse_plain_text(text: str, corrections: list[Correction] = (), title_hint: str = "",
+                     first_line: int = 1, default_title: str = "") -> ParsedText:
     """Find title, lead, sections and boilerplate in plain-text article.
 
+    A line is judged a heading on its text after cleaning, so a sentence
+    followed by a ``<script>`` element is still a sentence.
+
     Args:
-        text: Decoded text (LF line endings).
+        text: Decoded text (LF line endings), front matter already removed.
         corrections: Typo fixes to apply to passages.
         title_hint: Title from metadata; the first line is the title when it
             equals this or reads as a heading.
+        first_line: 1-based line number of the text's first line in the file.
+        default_title: Title the page gets when neither the metadata nor the
+            text gives one (its id is kept free for the page's heading).
 
     Returns:
         The structure found; never raises on any text.
     """
+    text, html_dropped = strip_html_blocks(text)
     lines = text.split("\n")
-    b = _Builder(list(corrections), 0)
+    b = _Builder(list(corrections), first_line - 1)
+    for line, reason, dropped_text in html_dropped:
+        b.drop(line, reason, dropped_text)
     title = ""
     blocks = list(_blocks(lines))
     if blocks:
-        first_line, first = blocks[0]
+        _, first = blocks[0]
         candidate = clean_inline(first[0])
-        if len(first) == 1 and (looks_like_heading(first[0]) or _same(candidate, title_hint)):
+        if len(first) == 1 and candidate and (looks_like_heading(candidate) or _same(candidate, title_hint)):
             title = candidate
             blocks = blocks[1:]
     for index, (lineno, block) in enumerate(blocks):
-        if len(block) == 1 and is_boilerplate_heading(block[0]):
+        single = clean_inline(block[0]) if len(block) == 1 else ""
+        if single and is_boilerplate_heading(single):
             for ln, rest in [(lineno, block)] + blocks[index + 1:]:
                 for k, line in enumerate(rest):
                     b.drop(ln + k, "boilerplate after the article", line)
@@ -226,82 +377,120 @@ def parse_plain_text(text: str, corrections: list[Correction] = (), title_hint: 
             if kept:
                 b.passage(kept, lineno + len(block) - 1, PassageKind.CAPTION)
             continue
-        if len(block) == 1 and _split_credit(block[0])[1] and not looks_like_heading(block[0]):
+        if single and _split_credit(single)[1] and not looks_like_heading(single):
             kept, credit = _split_credit(block[0])
             b.drop(lineno, "photo credit", credit)
             if kept:
                 b.passage(kept, lineno, PassageKind.CAPTION)
             continue
-        if len(block) == 1 and looks_like_heading(block[0]):
+        if single and looks_like_heading(single):
             b.heading(block[0].strip(), lineno)
             continue
         b.passage(" ".join(block), lineno)
-    return b.finish(title)
+    return b.finish(title, title_hint or title or default_title)
 
 
-def parse_markdown(body: str, first_line: int, corrections: list[Correction] = (), title_hint: str = "") -> ParsedText:
+def parse_markdown(body: str, first_line: int, corrections: list[Correction] = (), title_hint: str = "",
+                   default_title: str = "") -> ParsedText:
     """Find sections in a Markdown source body (front matter already removed).
 
-    ATX headings (``#`` to ``######``) start sections; a first heading equal to
-    the title is the title. Each other block becomes one passage: its inline
-    Markdown is rendered and reduced to plain text, so ``[x](javascript:…)``
-    keeps only "x".
+    ATX (``#`` to ``######``) and setext (a line of ``===`` or ``---`` under
+    text) headings start sections; a first heading equal to the title is the
+    title. A thematic break (``---``, ``***``) is dropped; lines inside a code
+    fence are text, never headings. Each other block becomes one passage: its
+    inline Markdown is rendered and reduced to plain text, so
+    ``[x](javascript:…)`` keeps only "x", and what the Markdown shows
+    literally (a code span holding ``<script>``) stays literal.
 
     Args:
         body: Markdown after the front matter.
         first_line: 1-based line number of the body's first line in the file.
         corrections: Typo fixes to apply.
         title_hint: Title from front matter or metadata.
+        default_title: Title the page gets when nothing else gives one.
     """
+    body, html_dropped = strip_html_blocks(body)
     lines = body.split("\n")
-    b = _Builder(list(corrections), first_line - 1)
-    title = ""
-    stop = False
-    seen_content = False
-    for lineno, block in _blocks(lines):
-        para: list[str] = []
-        para_line = lineno
-        for k, line in enumerate(block):
-            m = _MD_HEADING.match(line)
-            if m:
-                if para:
-                    b.passage(_md_to_text("\n".join(para)), para_line)
-                    para = []
-                heading = clean_inline(_md_to_text(m.group(2) or ""))
-                if is_boilerplate_heading(heading):
-                    stop = True
-                    break
-                if not seen_content and not title and heading and _same(heading, title_hint):
-                    title = heading
-                elif heading:
-                    b.heading(heading, lineno + k)
-                else:
-                    b.drop(lineno + k, "empty heading", line)
-                seen_content = True
-                continue
-            if not para:
-                para_line = lineno + k
-            para.append(line)
-        if para and not stop:
+    b = _Builder(list(corrections), first_line - 1, html_markup=False)
+    for line, reason, dropped_text in html_dropped:
+        b.drop(line, reason, dropped_text)
+    state = {"title": "", "seen": False}
+    para: list[str] = []
+    para_line = 0
+    fence = ""
+    code: list[str] = []
+    code_line = 0
+
+    def flush() -> None:
+        nonlocal para
+        if para:
             b.passage(_md_to_text("\n".join(para)), para_line)
-            seen_content = True
-        if stop:
-            break
-    if stop:
-        # Record everything from the boilerplate heading on as dropped.
-        for lineno, block in _blocks(lines):
-            for k, line in enumerate(block):
-                if lineno + k >= _first_boilerplate_line(lines):
-                    b.drop(lineno + k, "boilerplate after the article", line)
-    return b.finish(title or title_hint)
+            state["seen"] = True
+            para = []
 
+    def heading(raw: str, line: int, source_line: str) -> bool:
+        """Handle a heading; True when it starts the boilerplate tail."""
+        text = clean_inline(_md_to_text(raw), html_markup=False)
+        if is_boilerplate_heading(text):
+            return True
+        if not state["seen"] and not state["title"] and text and _same(text, title_hint):
+            state["title"] = text
+        elif text:
+            b.heading(text, line)
+        else:
+            b.drop(line, "empty heading", source_line)
+        state["seen"] = True
+        return False
 
-def _first_boilerplate_line(lines: list[str]) -> int:
+    stop_at = 0
     for i, line in enumerate(lines, 1):
+        if fence:
+            if re.match(r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$", line):
+                if code:
+                    b.passage(" ".join(code), code_line)
+                    state["seen"] = True
+                fence, code = "", []
+            else:
+                if not code:
+                    code_line = i
+                code.append(line)
+            continue
+        m = _FENCE.match(line)
+        if m and not para:
+            fence = m.group(1)
+            continue
+        if not line.strip():
+            flush()
+            continue
         m = _MD_HEADING.match(line)
-        if m and is_boilerplate_heading(_md_to_text(m.group(2) or "")):
-            return i
-    return len(lines) + 1
+        if m:
+            flush()
+            if heading(m.group(2) or "", i, line):
+                stop_at = i
+                break
+            continue
+        if para and _SETEXT.match(line):
+            text, start = "\n".join(para), para_line
+            para = []
+            if heading(text, start, text):
+                stop_at = start
+                break
+            continue
+        if not para and _RULE.match(line):
+            continue
+        if not para:
+            para_line = i
+        para.append(line)
+    else:
+        flush()
+        if code:
+            b.passage(" ".join(code), code_line)
+    if stop_at:
+        for k, line in enumerate(lines[stop_at - 1:], stop_at):
+            if line.strip():
+                b.drop(k, "boilerplate after the article", line)
+    title = state["title"] or title_hint
+    return b.finish(title, title or default_title)
 
 
 _MD = _markdown.Markdown(extensions=[])

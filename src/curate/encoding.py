@@ -3,15 +3,24 @@
 Rules, in order (the same order browsers and Python-Markdown's ``convertFile``
 apply for a declared encoding, then the WHATWG sniffing of a byte-order mark):
 
-1. A ``encoding:`` key in the source's metadata wins.
-2. A byte-order mark decides: UTF-8 (dropped), UTF-16 LE/BE.
-3. A NUL byte in text that is not UTF-16 is an error: the file is binary or
-   truncated.
+1. An ``encoding:`` key in the source's metadata wins (``latin-1`` means
+   Windows-1252, as it does in browsers).
+2. A byte-order mark decides: UTF-8 (dropped), UTF-16 or UTF-32, LE or BE.
+3. A NUL byte in text that is not UTF-16 is an error: the file is binary,
+   truncated, or UTF-16 without a byte-order mark.
 4. Valid UTF-8 is UTF-8.
-5. Otherwise Windows-1252 (a superset of the printable Latin-1 range, and what
-   "Latin-1" files from Windows really are), unless the file holds one of the
-   five bytes Windows-1252 leaves undefined, in which case the encoding cannot
-   be decided and the error names the byte offset.
+5. Bytes that are mostly valid UTF-8 with a few invalid ones are a damaged
+   UTF-8 file: an error names the first bad byte's offset and line (reading
+   them as Windows-1252 would turn every ``’`` into ``â€™``).
+6. Otherwise Windows-1252 (a superset of the printable Latin-1 range, and what
+   "Latin-1" files from Windows really are), with a note, unless the file
+   holds one of the five bytes Windows-1252 leaves undefined, in which case
+   the encoding cannot be decided and the error names the byte offset.
+
+Then mojibake — UTF-8 text that was once decoded as Windows-1252 and saved
+again, so ``’`` reads ``â€™`` — is repaired line by line with ftfy, and each
+repaired line gets a note; a U+FFFD replacement character (text already lost
+by an earlier conversion) gets a note too (the cleaner removes it).
 
 The result always has LF line endings and is NFC-normalised.
 """
@@ -19,10 +28,30 @@ The result always has LF line endings and is NFC-normalised.
 from __future__ import annotations
 
 import codecs
+import difflib
 import unicodedata
 from dataclasses import dataclass
 
+from ftfy import TextFixerConfig, fix_text
+from ftfy.badness import is_bad
+
 _CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Only the repairs of text that went through a wrong encoding: no quote
+# uncurling, no HTML unescaping, no width or ligature changes.
+_MOJIBAKE = TextFixerConfig(
+    unescape_html=False, remove_terminal_escapes=False, fix_encoding=True, restore_byte_a0=True,
+    replace_lossy_sequences=False, decode_inconsistent_utf8=True, fix_c1_controls=True,
+    fix_latin_ligatures=False, fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
+    fix_surrogates=False, remove_control_chars=False, normalization=None, explain=False,
+)
+HINT = "save the file as UTF-8, or name its encoding with 'encoding:' in its metadata"
 
 
 class DecodeError(ValueError):
@@ -30,13 +59,32 @@ class DecodeError(ValueError):
 
     Attributes:
         offset: 0-based byte offset of the first offending byte.
-        reason: What is wrong, one sentence.
+        reason: What is wrong, one sentence (naming the byte offset).
+        line: 1-based line of that byte.
+        hint: What to do about it.
     """
 
-    def __init__(self, offset: int, reason: str):
+    def __init__(self, offset: int, reason: str, line: int = 0, hint: str = HINT):
         self.offset = offset
         self.reason = reason
-        super().__init__(f"byte offset {offset}: {reason}")
+        self.line = line
+        self.hint = hint
+        super().__init__(reason)
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something worth a warning about how a file was decoded.
+
+    Attributes:
+        line: 1-based line it concerns, or 0 for the whole file.
+        message: What happened.
+        hint: What to do about it.
+    """
+
+    line: int
+    message: str
+    hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,13 +93,14 @@ class Decoded:
 
     Attributes:
         text: NFC text with LF line endings and no byte-order mark.
-        encoding: Codec name used (``utf-8``, ``cp1252``, ``utf-16``).
-        notes: Things worth a warning (``decoded as Windows-1252``).
+        encoding: Codec name used (``utf-8``, ``cp1252``, ``utf-16-le``).
+        notes: Things worth a warning (``read as Windows-1252``, a repaired
+            mojibake line).
     """
 
     text: str
     encoding: str
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
 
 
 def normalize_newlines(text: str) -> str:
@@ -59,61 +108,173 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def decode(data: bytes, declared: str = "") -> Decoded:
+def line_at(data: bytes, offset: int, codec: str = "utf-8") -> int:
+    """1-based line of the byte at ``offset`` (LF, CRLF or lone CR line ends)."""
+    if "16" in codec or "32" in codec:
+        prefix = data[:offset].decode(codec, "replace")
+        return normalize_newlines(prefix).count("\n") + 1
+    prefix = data[:offset]
+    return prefix.count(b"\n") + 1 if b"\n" in data else prefix.count(b"\r") + 1
+
+
+def decode(data: bytes, declared: str = "", repair: bool = True) -> Decoded:
     """Decode source bytes following the module rules.
 
     Args:
         data: The file's bytes, exactly as stored.
         declared: Encoding named in the metadata, or ``''``.
+        repair: Repair mojibake (for articles, which arrive from elsewhere);
+            without it a line that looks like mojibake only gets a note (for
+            files editors write, whose every character is meant).
 
     Returns:
         The decoded text.
 
     Raises:
-        DecodeError: NUL byte, invalid bytes for the declared encoding, or
-            bytes that are neither UTF-8 nor Windows-1252.
+        DecodeError: NUL byte, invalid bytes for the declared encoding, a
+            damaged UTF-8 file, or bytes that are neither UTF-8 nor
+            Windows-1252; the error names the byte offset and line.
     """
-    notes: list[str] = []
-    is_utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or "16" in declared or "32" in declared
-    if not is_utf16 and b"\x00" in data:
-        raise DecodeError(data.index(b"\x00"), "NUL byte: the file looks binary or truncated")
+    notes: list[Note] = []
+    bom_codec = next((name for bom, name in _BOMS if data.startswith(bom)), "")
     if declared:
+        text, codec = _declared(data, declared)
+    elif bom_codec:
+        codec = bom_codec
+        body = data[len(next(bom for bom, name in _BOMS if name == bom_codec)):]
         try:
-            codec = codecs.lookup(declared).name
-        except LookupError:
-            raise DecodeError(0, f"unknown encoding '{declared}' in metadata") from None
-        try:
-            text = data.decode(codec)
+            text = body.decode(codec)
         except UnicodeDecodeError as exc:
-            raise DecodeError(exc.start, f"not valid {declared}: {exc.reason}") from None
-        text = text.lstrip("\ufeff")
-    elif data.startswith(codecs.BOM_UTF8):
-        text, codec = _utf8(data[3:], offset=3), "utf-8"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        codec = "utf-16"
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise DecodeError(exc.start, f"not valid UTF-16: {exc.reason}") from None
+            offset = len(data) - len(body) + exc.start
+            raise DecodeError(offset, f"not valid {codec.upper()} at byte offset {offset} ({exc.reason}), "
+                                      f"though the file starts with a {codec.upper()} byte-order mark",
+                              line_at(data, offset, codec)) from None
     else:
+        _check_nul(data)
         try:
-            text, codec = _utf8(data, offset=0), "utf-8"
-        except DecodeError as utf8_error:
-            bad = next((i for i, b in enumerate(data) if b in _CP1252_UNDEFINED), None)
-            if bad is not None:
-                raise DecodeError(utf8_error.offset,
-                                  f"not valid UTF-8, and byte 0x{data[bad]:02X} at offset {bad} rules out "
-                                  "Windows-1252; the encoding cannot be decided") from None
-            text, codec = data.decode("cp1252"), "cp1252"
-            notes.append(f"not valid UTF-8 (byte offset {utf8_error.offset}); decoded as Windows-1252")
+            text, codec = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as exc:
+            if exc.reason == "unexpected end of data" and exc.end == len(data):
+                raise DecodeError(exc.start, f"the file ends in the middle of a UTF-8 character (byte offset "
+                                             f"{exc.start}): it looks truncated", line_at(data, exc.start),
+                                  "get the whole file again from where it came from") from None
+            text, codec = _not_utf8(data, exc.start), "cp1252"
+            notes.append(Note(line_at(data, exc.start),
+                              f"not valid UTF-8 (byte 0x{data[exc.start]:02X} at byte offset {exc.start}); "
+                              "read as Windows-1252",
+                              "save the file as UTF-8, or add 'encoding: windows-1252' to its metadata"))
+    text = text.lstrip("\ufeff")
     if "\x00" in text:
-        raise DecodeError(2 + 2 * text.index("\x00"), "NUL character: the file looks binary or truncated")
-    text = unicodedata.normalize("NFC", normalize_newlines(text))
+        index = text.index("\x00")
+        bom = next((len(b) for b, name in _BOMS if name == bom_codec), 0) if not declared else 0
+        offset = bom + len(text[:index].encode(codec, "replace"))
+        raise DecodeError(offset, f"NUL character at byte offset {offset}: the file looks binary or truncated",
+                          normalize_newlines(text[:index]).count("\n") + 1)
+    text = normalize_newlines(text)
+    if repair:
+        text, repaired = repair_mojibake(text)
+        notes += repaired
+    else:
+        notes += [Note(n, "this line looks like mojibake (text that went through a wrong encoding), such as "
+                          "'â€™' for '’'", "retype the garbled characters")
+                  for n, line in enumerate(text.split("\n"), 1) if not line.isascii() and is_bad(line)]
+    for n, line in enumerate(text.split("\n"), 1):
+        if "\ufffd" in line:
+            notes.append(Note(n, "U+FFFD replacement character: some text was already lost when the file was "
+                                 "converted before it arrived; the character is left out",
+                              "check the original for the missing character"))
+    text = unicodedata.normalize("NFC", text)
     return Decoded(text, codec, tuple(notes))
 
 
-def _utf8(data: bytes, offset: int) -> str:
+def repair_mojibake(text: str) -> tuple[str, list[Note]]:
+    """Repair mojibake (``â€™`` for ``’``) line by line with ftfy.
+
+    Returns:
+        The repaired text and one note per repaired line, quoting the first
+        repair (``'â€™' read as '’'``).
+    """
+    notes = []
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        if line.isascii():
+            continue
+        fixed = fix_text(line, _MOJIBAKE)
+        if fixed != line:
+            lines[n] = fixed
+            _, i1, i2, j1, j2 = next(op for op in difflib.SequenceMatcher(None, line, fixed, autojunk=False)
+                                     .get_opcodes() if op[0] != "equal")
+            start = max(line.rfind(" ", 0, i1) + 1, i1 - 20)
+            bad, good = _word(line, start, i2), _word(fixed, start, j2)
+            notes.append(Note(n + 1, f"mojibake repaired: '{bad}' read as '{good}' (text that "
+                                     "went through a wrong encoding before it arrived)",
+                              "nothing to do if the repaired text is right; otherwise name the file's encoding "
+                              "with 'encoding:' in its metadata"))
+        if is_bad(fixed):
+            notes.append(Note(n + 1, "this line looks like mojibake (text that went through a wrong encoding) "
+                                     "that cannot be repaired", "check the line against the original"))
+    return "\n".join(lines), notes
+
+
+def _word(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` extended to the end of its word (at most 20 more characters)."""
+    stop = text.find(" ", end)
+    stop = len(text) if stop < 0 else stop
+    return text[start:min(stop, end + 20)]
+
+
+def _declared(data: bytes, declared: str) -> tuple[str, str]:
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DecodeError(offset + exc.start, f"not valid UTF-8 ({exc.reason})") from None
+        codec = codecs.lookup(declared).name
+    except LookupError:
+        raise DecodeError(0, f"unknown encoding '{declared}' named in the metadata", 0,
+                          "use a name such as utf-8, windows-1252, latin-1 or utf-16") from None
+    candidates = [codec]
+    if codec in ("latin-1", "iso8859-1"):
+        candidates = ["cp1252", "latin-1"]  # as browsers read "latin-1"
+    for i, name in enumerate(candidates):
+        try:
+            return data.decode(name), name
+        except UnicodeDecodeError as exc:
+            if i + 1 < len(candidates):
+                continue
+            raise DecodeError(exc.start, f"not valid {declared} at byte offset {exc.start} "
+                                         f"(byte 0x{data[exc.start]:02X}: {exc.reason})",
+                              line_at(data, exc.start, name),
+                              "check the 'encoding:' named in the metadata, or save the file as UTF-8") from None
+    raise AssertionError("unreachable")
+
+
+def _check_nul(data: bytes) -> None:
+    if b"\x00" not in data:
+        return
+    offset = data.index(b"\x00")
+    sample = data[:400]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if max(even, odd) >= len(sample) // 4 and min(even, odd) <= len(sample) // 40:
+        order = "big-endian" if even > odd else "little-endian"
+        raise DecodeError(offset, f"NUL byte at byte offset {offset}: the file looks like UTF-16 ({order}) "
+                                  "without a byte-order mark", line_at(data, offset),
+                          f"save the file as UTF-8, or add 'encoding: utf-16-{'be' if even > odd else 'le'}' "
+                          "to its metadata")
+    raise DecodeError(offset, f"NUL byte at byte offset {offset}: the file looks binary or truncated",
+                      line_at(data, offset), "check that this is the text file you meant to add; save it as UTF-8")
+
+
+def _not_utf8(data: bytes, first_bad: int) -> str:
+    """Text of bytes that are not UTF-8: Windows-1252, or a DecodeError."""
+    loose = data.decode("utf-8", "surrogateescape")
+    invalid = sum(1 for c in loose if "\udc80" <= c <= "\udcff")
+    valid_multibyte = sum(1 for c in loose if c > "\x7f" and not "\udc80" <= c <= "\udcff")
+    if valid_multibyte > invalid:
+        raise DecodeError(first_bad, f"not valid UTF-8 at byte offset {first_bad} (byte 0x{data[first_bad]:02X}), "
+                                     "though the rest of the file is UTF-8: the file is damaged",
+                          line_at(data, first_bad),
+                          "save the file again as UTF-8 from the original, or name its encoding with "
+                          "'encoding:' in its metadata")
+    bad = next((i for i, b in enumerate(data) if b in _CP1252_UNDEFINED), None)
+    if bad is not None:
+        raise DecodeError(first_bad, f"not valid UTF-8 at byte offset {first_bad} (byte 0x{data[first_bad]:02X}), "
+                                     f"and byte 0x{data[bad]:02X} at byte offset {bad} rules out Windows-1252: "
+                                     "the encoding cannot be decided", line_at(data, first_bad))
+    return data.decode("cp1252")

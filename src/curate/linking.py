@@ -13,6 +13,8 @@ definition as the link title (shown as a tooltip by Material's
 
 from __future__ import annotations
 
+import html
+import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -20,10 +22,13 @@ from typing import Iterable, Optional
 
 from .model import GlossaryTerm
 
-# Regions of Markdown that must never receive a link, in one alternation.
+# Regions of Markdown that must never receive a link, in one alternation. The lookahead
+# first is only a fast filter (every region starts a line or starts with one of those
+# characters); it spares trying each alternative at every position of the text.
 _PROTECTED = re.compile(
     r"""
-    ^(?P<fence>[ ]{0,3}(`{3,}|~{3,})).*?^[ ]{0,3}(?P=fence)[^\n]*$   # fenced code
+    (?=^|[<`!\[h{“"‘])(?:
+      ^(?P<fence>[ ]{0,3}(`{3,}|~{3,})).*?^[ ]{0,3}(?P=fence)[^\n]*$   # fenced code
     | ^[ ]{0,3}\#{1,6}(?:[ \t][^\n]*)?$                             # ATX heading
     | ^[ ]{0,3}>[^\n]*$                                             # blockquote line
     | ^\[\^[^\]\n]+\]:[^\n]*$                                       # footnote definition
@@ -37,27 +42,47 @@ _PROTECTED = re.compile(
     | \{[^}\n]*\}                                                   # attribute list
     | “[^“”\n]*” | "[^"\n]*"                                        # quotations
     | (?<!\w)‘[^‘’\n]*’(?!\w)                                       # single-quoted quotation
-    """,
+    )""",
     re.MULTILINE | re.DOTALL | re.VERBOSE,
 )
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~^=$#])")
+# Characters Python-Markdown (with the tables extension) lets a backslash escape, and that
+# mean something somewhere in a line: emphasis, code, links, footnotes, attribute lists, tables.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|#!])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+# Line starts that open a block: lists, rules and setext underlines, fences (``~~~``),
+# admonitions (``!!!``, escaped above) and details (``???``), ordered lists (``1.``).
+_LINE_START_ENTITY = re.compile(r"^([=~?:])")
+_LINE_START_BACKSLASH = re.compile(r"^([-+])")
+_ORDERED = re.compile(r"^(\d+)([.)])")
+# Invisible control characters (Python-Markdown uses STX and ETX itself): dropped.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def escape(text: str) -> str:
-    """Escape plain text so Markdown renders it literally.
+    """Escape plain text so Markdown renders it literally, character for character.
 
-    Every character Markdown or the enabled extensions give a meaning to is
-    backslash-escaped (``* _ [ ] { } < > | ~ ^ = $ # ` \\``); ``&`` before
-    an entity-like run becomes ``&amp;``; a leading list or rule marker
-    (``- ``, ``+ ``, ``1. ``, ``---``) is escaped too.
+    Control characters are dropped and each line is trimmed (leading spaces
+    would make a code block, two trailing spaces a line break). ``&`` before an entity-like run becomes ``&amp;``;
+    ``<`` and ``>`` become ``&lt;`` and ``&gt;`` (Python-Markdown cannot
+    backslash-escape ``<``); every character Markdown or an enabled extension
+    gives a meaning to inside a line is backslash-escaped (``\\ ` * _ { } [ ]
+    | # !``); and a line start that would open a block (``- + = ~ ? :``,
+    ``1.``, ``1)``) is escaped too. Characters without a meaning (``~ ^ = $``
+    inside a line) are left alone, so no stray backslash is ever shown.
     """
-    text = _ENTITY_LIKE.sub("&amp;", text)
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = re.sub(r"^(\s*)([-+])", r"\1\\\2", text)
-    text = re.sub(r"^(\s*\d+)([.)])", r"\1\\\2", text)
-    return text
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = []
+    for line in text.split("\n"):
+        line = line.strip()
+        line = _ENTITY_LIKE.sub("&amp;", line)
+        line = _MD_SPECIAL.sub(r"\\\1", line)
+        line = line.replace("<", "&lt;").replace(">", "&gt;")
+        line = _LINE_START_BACKSLASH.sub(r"\\\1", line)
+        line = _LINE_START_ENTITY.sub(lambda m: f"&#{ord(m.group(1))};", line)
+        line = _ORDERED.sub(r"\1\\\2", line)
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def unescape(markdown_text: str) -> str:
@@ -66,7 +91,7 @@ def unescape(markdown_text: str) -> str:
     text = re.sub(r"\[\^[^\]]+\]", "", text)
     text = re.sub(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)(?:\{[^}]*\})?", r"\1", text)
     text = re.sub(r"\\(.)", r"\1", text)
-    text = text.replace("&amp;", "&")
+    text = html.unescape(text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -76,8 +101,15 @@ def relative_link(from_page: str, to_page: str, fragment: str = "") -> str:
     >>> relative_link("sources/x.md", "what-is-llama.md", "top")
     '../what-is-llama.md#top'
     """
-    rel = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    rel = _relpath(to_page, posixpath.dirname(from_page) or ".")
     return rel + (f"#{fragment}" if fragment else "")
+
+
+@functools.lru_cache(maxsize=None)
+def _relpath(path: str, start: str) -> str:
+    # Remembered: a site links the same few folders to each other thousands of times, and
+    # posixpath.relpath asks the operating system for the working folder on every call.
+    return posixpath.relpath(path, start)
 
 
 def split_protected(markdown_text: str) -> list[tuple[bool, str]]:
@@ -118,6 +150,43 @@ def _alias_pattern(alias: str) -> str:
     return r"[\s\-]+".join(parts)
 
 
+_SEP = r"[\s\-]+"
+
+
+def _trie_pattern(aliases: list[str]) -> str:
+    """One regex for all aliases, with shared beginnings factored out (a trie).
+
+    Matches exactly what ``"|".join(_alias_pattern(a) for a in longest_first)`` matches,
+    in the same order of preference: wherever two aliases both match, one is a prefix of
+    the other, and the longer is tried first (``(?:…)?`` tries the longer branch before
+    stopping). Python's ``re`` tries every alternative of a flat alternation at every word
+    start; the trie tries one character per step, so hundreds of terms cost little more
+    than a dozen. Characters are grouped case-insensitively, as the regex matches them.
+    """
+    end = ""
+    trie: dict = {}
+    for alias in aliases:
+        node = trie
+        parts = [p for p in re.split(_SEP, alias.strip()) if p]
+        for k, part in enumerate(parts):
+            for ch in ([_SEP] if k else []) + list(part):
+                key = ch if ch == _SEP or len(ch.casefold()) != 1 else ch.casefold()
+                node = node.setdefault(key, ({}, ch))[0]
+        node[end] = None
+
+    def emit(node: dict) -> str:
+        branches = [(ch if ch == _SEP else re.escape(ch)) + emit(child)
+                    for key, (child, ch) in sorted((k, v) for k, v in node.items() if k != end)]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if end in node:
+            return (body if len(branches) > 1 else "(?:" + body + ")") + "?"
+        return body
+
+    return emit(trie)
+
+
 def _key(text: str) -> str:
     return re.sub(r"[\s\-]+", " ", text).casefold()
 
@@ -134,6 +203,7 @@ class GlossaryLinker:
     def __init__(self, links: Iterable[TermLink]):
         self.links = list(links)
         self._by_key: dict[str, list[tuple[str, TermLink]]] = {}
+        self._matched: dict[str, Optional[TermLink]] = {}  # mention text → link: the same words recur
         alternatives = []
         for link in self.links:
             for alias in [link.term.term, *link.term.aliases]:
@@ -144,7 +214,7 @@ class GlossaryLinker:
         alternatives.sort(key=lambda a: (-len(a), a))
         self._regex: Optional[re.Pattern] = None
         if alternatives:
-            body = "|".join(_alias_pattern(a) for a in alternatives)
+            body = _trie_pattern(alternatives)
             self._regex = re.compile(r"(?<![\w\-])(" + body + r")" + self._SUFFIX + r"(?![\w\-])", re.IGNORECASE)
 
     def mentions(self, text: str) -> set[str]:
@@ -175,11 +245,17 @@ class GlossaryLinker:
 
     def _match(self, m: re.Match) -> Optional[TermLink]:
         base = m.group(1)
+        cache = self._matched
+        if base in cache:
+            return cache[base]
+        found = None
         for alias, link in self._by_key.get(_key(base), []):
             if link.term.case_sensitive and re.sub(r"[\s\-]+", " ", base) != re.sub(r"[\s\-]+", " ", alias):
                 continue
-            return link
-        return None
+            found = link
+            break
+        cache[base] = found
+        return found
 
     def link(self, markdown_text: str, page: str, done: set[str]) -> str:
         """Link the first mention of each term not yet in ``done``.

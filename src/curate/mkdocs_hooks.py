@@ -11,13 +11,18 @@
   ``build`` it stops the build.
 * ``on_page_markdown``: points "edit this page" at the file an editor should
   change (``curate.edit`` in the front matter; the page itself when
-  hand-written), under ``extra.curate.edit_base_url``.
+  hand-written), under ``extra.curate.edit_base_url``; and HTML-escapes a
+  generated page's ``title`` and ``description``, which MkDocs and Material
+  put into the nav, ``<title>``, the header and a ``<meta>`` attribute as
+  HTML, so they show exactly as written and never become markup (nav section
+  names are escaped for the same reason).
 * ``on_page_content``: resolves ``.md`` links inside raw HTML (the knowledge
   map) exactly as MkDocs resolves Markdown links.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import posixpath
 import re
@@ -72,11 +77,22 @@ def on_pre_build(config) -> None:
     if hand and nav:
         nav.append({"About this site": [{_title(text, p): p} for p, text in sorted(hand.items())]})
     if nav:
-        config.nav = nav
+        config.nav = _html_nav(nav)
+
+
+def _html_nav(nav: list) -> list:
+    """The nav with every title HTML-escaped (MkDocs renders nav titles as HTML)."""
+    return [{html.escape(k, quote=False): _html_nav(v) if isinstance(v, list) else v for k, v in item.items()}
+            if isinstance(item, dict) else item for item in nav]
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    """Set ``page.edit_url`` to the file an editor should change."""
+    """Set ``page.edit_url``; make a generated page's title and description HTML-safe."""
+    generated = page.meta.get("curate")
+    if isinstance(generated, dict) and generated.get("generated"):
+        for key, quote in (("title", False), ("description", True)):
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = html.escape(page.meta[key], quote=quote)
     base = (config.extra.get("curate") or {}).get("edit_base_url", "")
     if base:
         curate_meta = page.meta.get("curate") or {}

@@ -33,11 +33,17 @@ ARTICLES_DIR = "content_sources/articles"
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown")
 META_SUFFIX = ".meta.yml"
 RESERVED_IDS = {"index", "glossary", "tags", "sources", "404", "search", "assets", "about", "editing"}
+# docs/sources/index.md lists the sources: no source may be called "index".
+RESERVED_SOURCE_IDS = {"index"}
+# A source this large is probably not one article (a whole saved site, a binary file).
+MAX_SOURCE_BYTES = 2_000_000
+_FRONT_MATTER_KEY = re.compile(r"^[A-Za-z_][\w-]*:(\s|$)")
 
 
 def _id_check(value: str) -> str:
     if ".." in value or "/" in value or "\\" in value or re.match(r"^[A-Za-z]:", value):
-        return f"'{value}' is not allowed: an id may not hold '..', '/', '\\' or a drive letter"
+        return (f"'{value}' is not allowed: a page id becomes a file name in docs/, so it may not hold '..', "
+                "'/', '\\', a drive letter or an absolute path")
     if not FILE_SLUG.match(value):
         suggestion = file_slug(value)
         return (f"'{value}' is not a valid id: use lower-case ASCII letters, digits and '-'"
@@ -47,11 +53,35 @@ def _id_check(value: str) -> str:
     return ""
 
 
+def _path_check(value: str) -> str:
+    """A path under content_sources/: relative, no '..', no drive letter, no backslash."""
+    parts = value.split("/")
+    if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value) or "\\" in value or ".." in parts:
+        return (f"'{value}' is not allowed: give a path inside content_sources/, such as pages/what-is-llama.md "
+                "(no '..', no absolute path, no drive letter, no '\\')")
+    return ""
+
+
+def _tags_check(values: list[str]) -> str:
+    for tag in values:
+        if "<" in tag or ">" in tag:
+            return f"tag '{tag}' holds '<' or '>'; a tag is a short label, not markup"
+        if not any(c.isalnum() for c in tag):
+            return f"tag '{tag}' has no letter or digit; a tag needs at least one"
+    return ""
+
+
+def _url_check(value: str) -> str:
+    if not re.match(r"^https?://[^\s]+$", value):
+        return f"'{value}' is not a web address: write it as https://… (or leave 'url' out)"
+    return ""
+
+
 META_SCHEMA = Schema({
     "title": Field("str", doc="the article's title as printed"),
     "publisher": Field("str", doc="who published it"),
     "author": Field("str", doc="who wrote it"),
-    "url": Field("str", doc="where it was published"),
+    "url": Field("str", check=_url_check, doc="where it was published"),
     "published": Field("date", doc="publication date: YYYY, YYYY-MM or YYYY-MM-DD"),
     "published_estimated": Field("bool", doc="true when the date is an estimate"),
     "published_note": Field("text", doc="why the date is what it is"),
@@ -70,11 +100,12 @@ PAGE_SCHEMA = Schema({
     "id": Field("str", required=True, check=_id_check, doc="the page's slug, such as what-is-llama"),
     "title": Field("str", required=True, doc="the page's title"),
     "description": Field("str", required=True, doc="a one-line summary"),
-    "intro": Field("str", doc="path of the editor's intro under content_sources/ (default pages/<id>.md)"),
+    "intro": Field("str", check=_path_check,
+                   doc="path of the editor's intro under content_sources/ (default pages/<id>.md)"),
     "sections": Field("list[str]", doc="source sections that feed the page, as source-id#section-id"),
     "terms": Field("list[str]", doc="glossary terms the page explains"),
     "related": Field("list[str]", doc="ids of related pages (computed when left out)"),
-    "tags": Field("list[str]", doc="tags"),
+    "tags": Field("list[str]", check=_tags_check, doc="tags"),
     "group": Field("str", doc="navigation group"),
     "reviewed": Field("date", doc="when an editor last reviewed the page"),
     "review_by": Field("date", doc="when the page is due for review"),
@@ -84,7 +115,8 @@ CURATION_SCHEMA = Schema({
     "site": Field("map", required=True, schema=Schema({
         "title": Field("str", required=True, doc="the site's name"),
         "description": Field("str", required=True, doc="what the site is, one line"),
-        "intro": Field("str", doc="path of the home page intro under content_sources/ (default pages/index.md)"),
+        "intro": Field("str", check=_path_check,
+                       doc="path of the home page intro under content_sources/ (default pages/index.md)"),
         "explainers_group": Field("str", doc="navigation group of pages without a group"),
     }), doc="site-wide settings"),
     "pages": Field("list[map]", required=True, schema=PAGE_SCHEMA, doc="the explainer pages"),
@@ -108,6 +140,7 @@ class _Reader:
         self.root = root.resolve()
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
+        self.left_out: dict[str, list[tuple[str, int]]] = {}
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix() if path.is_absolute() else path.as_posix()
@@ -118,8 +151,14 @@ class _Reader:
         try:
             path.resolve().relative_to(self.root)
         except ValueError:
-            self.problems.append(Problem(rel, 0, "", "path leads outside the project (a symbolic link or '..')",
-                                         "keep every content file inside content_sources/"))
+            link = next((p for p in [path, *path.parents] if p.is_symlink()), None)
+            if link is not None:
+                message = (f"{'it' if link == path else link.relative_to(self.root).as_posix()} is a symbolic link "
+                           f"to {os.readlink(link)}, outside the project; curate reads nothing outside it")
+            else:
+                message = "path leads outside the project; curate reads nothing outside it"
+            self.problems.append(Problem(rel, 0, "", message,
+                                         "copy the file into content_sources/ instead of linking to it"))
             return None
         return path
 
@@ -133,18 +172,18 @@ class _Reader:
             self.problems.append(Problem(rel, 0, "", f"cannot read file: {exc.strerror}"))
             return None
 
-    def read_text(self, rel: str, declared: str = "") -> Optional[str]:
+    def read_text(self, rel: str, declared: str = "", repair: bool = False) -> Optional[str]:
+        """Decoded text of a file, or ``None`` (and a problem); ``repair`` mojibake in articles only."""
         data = self.read_bytes(rel)
         if data is None:
             return None
         try:
-            decoded = decode(data, declared)
+            decoded = decode(data, declared, repair)
         except DecodeError as exc:
-            self.problems.append(Problem(rel, 0, "", f"{exc.reason} (byte offset {exc.offset})",
-                                         "save the file as UTF-8, or name its encoding with 'encoding:' in its metadata"))
+            self.problems.append(Problem(rel, exc.line, "", exc.reason, exc.hint))
             return None
         for note in decoded.notes:
-            self.warnings.append(Problem(rel, 0, "", note, "save the file as UTF-8 to silence this"))
+            self.warnings.append(Problem(rel, note.line, "", note.message, note.hint))
         return decoded.text
 
     def yaml(self, rel: str, schema: Schema, required: bool = True):
@@ -242,6 +281,10 @@ def _load_sources(r: _Reader) -> list[Source]:
             r.problems.append(Problem(rel, 0, "", f"gives the same source id '{sid}' as {ids[sid]}",
                                       "rename one of the two files"))
             continue
+        if sid in RESERVED_SOURCE_IDS:
+            r.problems.append(Problem(rel, 0, "", f"the source id '{sid}' is reserved (docs/sources/{sid}.md is "
+                                      "the list of sources)", f"rename the file, such as {sid}-article{path.suffix}"))
+            continue
         ids[sid] = rel
         source = _load_source(r, rel, sid, stem)
         if source is not None:
@@ -267,6 +310,30 @@ def _meta(r: _Reader, data, rel: str) -> SourceMeta:
     )
 
 
+def _front_matter(r: _Reader, rel: str, text: str):
+    """``(metadata mapping or None, body, body_first_line)`` of a source's text.
+
+    Front matter (``---`` … ``---`` at the very top) is read in ``.md`` and
+    ``.txt`` sources alike; one opened but never closed is an error.
+    """
+    fm, body, first = cleaning.split_front_matter(text)
+    if not fm and text.startswith("---\n"):
+        second = text.split("\n", 2)[1]
+        if _FRONT_MATTER_KEY.match(second):
+            r.problems.append(Problem(rel, 1, "", "front matter opened with '---' on line 1 is never closed",
+                                      "end the metadata with a line holding only '---'"))
+            return None, "", first
+    if not fm.strip():
+        return None, body, first
+    before = len(r.problems)
+    node = compose(fm, rel, r.problems)
+    fm_data = META_SCHEMA.validate(node, rel, "", r.problems) if node is not None else None
+    # Lines inside front matter start on line 2 of the file.
+    r.problems[before:] = [Problem(p.file, p.line + 1 if p.line else 0, p.key, p.message, p.hint)
+                           for p in r.problems[before:]]
+    return fm_data, body, first
+
+
 def _load_source(r: _Reader, rel: str, sid: str, stem: str) -> Optional[Source]:
     meta_rel = f"{ARTICLES_DIR}/{stem}{META_SUFFIX}"
     meta = SourceMeta()
@@ -275,39 +342,40 @@ def _load_source(r: _Reader, rel: str, sid: str, stem: str) -> Optional[Source]:
         meta_data = r.yaml(meta_rel, META_SCHEMA)
         if meta_data is not None:
             meta = _meta(r, meta_data, meta_rel)
-    text = r.read_text(rel, meta.encoding)
+    text = r.read_text(rel, meta.encoding, repair=True)
     if text is None:
         return None
+    size = (r.root / rel).stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        r.warnings.append(Problem(rel, 0, "", f"source is {size / 1e6:.1f} MB (more than {MAX_SOURCE_BYTES / 1e6:.0f} "
+                                  "MB): check it is one article, not a whole saved site",
+                                  "split it, or keep only the article"))
+    fm_data, body, first = _front_matter(r, rel, text)
+    if fm_data is not None and meta_data is None:
+        meta = _meta(r, fm_data, rel)
+    default_title = stem.replace("-", " ").replace("_", " ").strip().capitalize()
     if rel.endswith(".txt"):
-        parsed = cleaning.parse_plain_text(text, meta.corrections, meta.title)
+        parsed = cleaning.parse_plain_text(body, meta.corrections, meta.title, first, default_title)
     else:
-        fm, body, first = cleaning.split_front_matter(text)
-        if fm.strip():
-            before = len(r.problems)
-            node = compose(fm, rel, r.problems)
-            # Lines inside front matter start on line 2 of the file.
-            r.problems[before:] = [Problem(p.file, p.line + 1 if p.line else 0, p.key, p.message, p.hint)
-                                   for p in r.problems[before:]]
-            if node is not None:
-                before = len(r.problems)
-                fm_data = META_SCHEMA.validate(node, rel, "", r.problems)
-                r.problems[before:] = [Problem(p.file, p.line + 1, p.key, p.message, p.hint)
-                                       for p in r.problems[before:]]
-                if meta_data is None:
-                    meta = _meta(r, fm_data, rel)
-        parsed = cleaning.parse_markdown(body, first, meta.corrections, meta.title)
+        parsed = cleaning.parse_markdown(body, first, meta.corrections, meta.title, default_title)
     for line, message in parsed.warnings:
         r.warnings.append(Problem(rel, line, "", message))
+    r.left_out[sid] = parsed.left_out
     for c in meta.corrections:
         if c.original not in text:
             r.problems.append(Problem(meta_rel, 0, "corrections", f"'{c.original}' does not occur in {rel}",
                                       "copy the text exactly as printed"))
-    title = meta.title or parsed.title or stem.replace("-", " ").replace("_", " ").strip().capitalize()
+    title = meta.title or parsed.title or default_title
     source = Source(sid, rel, text, meta, title, parsed.sections, parsed.dropped)
     if not source.sections:
-        r.warnings.append(Problem(rel, 0, "", "source has no text after cleaning; it makes no page",
-                                  "check the file is the article you meant to add"))
-    if meta.published is None:
+        if not text.strip():
+            message = "the file is empty; it makes no page"
+        elif not body.strip():
+            message = "the file holds only front matter, no article text; it makes no page"
+        else:
+            message = "source has no text after cleaning; it makes no page"
+        r.warnings.append(Problem(rel, 0, "", message, "check the file is the article you meant to add"))
+    elif meta.published is None:
         r.warnings.append(Problem(meta_rel if meta_data is not None else rel, 0, "published",
                                   "publication date unknown: relative dates ('last month') cannot be resolved",
                                   f"add 'published: YYYY-MM' to {meta_rel}"))
@@ -341,10 +409,20 @@ def _pages(r: _Reader, curation, sources: dict[str, Source]) -> list[PageSpec]:
                                           did_you_mean(source_id, sorted(sources)) or
                                           "a source id is its file name without extension"))
                 continue
+            if not source.sections:
+                r.warnings.append(Problem(rel, line, key, f"source '{source_id}' has no text, so page '{pid}' "
+                                          "gets nothing from it", f"see the warning on {source.path_rel}"))
+                continue
             if not section_id:
                 refs.extend(SectionRef(source_id, s.id, line) for s in source.sections)
                 continue
             if source.section(section_id) is None:
+                empty = next(((h, ln) for h, ln in r.left_out.get(source_id, []) if slugify(h) == section_id), None)
+                if empty is not None:
+                    r.problems.append(Problem(rel, line, key, f"section '{section_id}' of source '{source_id}' has "
+                                              f"no text after cleaning ({source.path_rel}:{empty[1]})",
+                                              "feed the page another section"))
+                    continue
                 r.problems.append(Problem(rel, line, key, f"source '{source_id}' has no section '{section_id}'",
                                           did_you_mean(section_id, [s.id for s in source.sections]) or
                                           "its sections are: " + ", ".join(s.id for s in source.sections)))

@@ -13,28 +13,45 @@ import hashlib
 import re
 import unicodedata
 
-from pymdownx.slugs import slugify as _pymdownx_slugify
 
 FILE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_slug = _pymdownx_slugify(case="lower")
+_TAGS = re.compile(r"</?[^>]*>")
 
 
 def slugify(text: str, sep: str = "-") -> str:
     """Anchor id for heading text; the ``toc`` slugify used by ``mkdocs.yml``.
 
-    Based on ``pymdownx.slugs.slugify(case="lower")`` (Unicode letters kept,
-    punctuation and emoji dropped), with runs of separators collapsed and
-    trimmed, so ``"Security threat 🚨"`` gives ``security-threat``.
+    Like ``pymdownx.slugs.slugify(case="lower")``: inline HTML tags are
+    dropped, the text is NFC-normalised and lower-cased, letters and digits of
+    every script are kept, spaces and hyphens become ``sep`` and every other
+    character (punctuation, symbols, emoji) is dropped. Unlike it, combining
+    marks are kept too (``नमस्ते`` stays whole instead of losing its vowel
+    signs), runs of separators are collapsed, and separators and underscores
+    are trimmed from both ends (so no id can clash with Material's ``__…``
+    element ids). Text with no letter or digit at all (``🚨``, ``~``) gets
+    ``section-`` plus a short hash of the text: derived from the text, never
+    a positional ``_1``.
 
     Args:
         text: Heading text (may hold inline HTML; tags are dropped).
         sep: Separator; MkDocs passes ``'-'``.
 
     Returns:
-        The id, possibly ``''`` when the text has no letters or digits.
+        The id; never empty. ``"Security threat 🚨"`` gives ``security-threat``.
     """
-    slug = _slug(text, sep)
-    slug = re.sub(re.escape(sep) + "{2,}", sep, slug).strip(sep)
+    clean = unicodedata.normalize("NFC", _TAGS.sub("", text)).lower()
+    out = []
+    for ch in clean:
+        if ch.isspace() or ch == "-":
+            out.append(sep)
+        elif ch == "_" or unicodedata.category(ch)[0] in "LNM":
+            out.append(ch)
+    slug = "".join(out)
+    if sep:
+        slug = re.sub(re.escape(sep) + "{2,}", sep, slug)
+    slug = slug.strip(sep + "_")
+    if not slug or not any(unicodedata.category(c)[0] in "LN" for c in slug):
+        slug = "section" + sep + short_hash(text)
     return slug
 
 

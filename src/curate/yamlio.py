@@ -72,7 +72,10 @@ class PartialDate:
         if not m:
             raise ValueError(f"'{text}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = int(m[1]), int(m[2] or 0), int(m[3] or 0)
-        _dt.date(year, month or 1, day or 1)  # raises ValueError on 2024-02-31
+        try:
+            _dt.date(year, month or 1, day or 1)
+        except ValueError as exc:  # 2024-02-31, 2024-13
+            raise ValueError(f"'{text}' is not a real date ({exc})") from None
         return cls(year, month, day)
 
 
@@ -140,8 +143,12 @@ class Schema:
         out = Located(line=line)
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = str(key_node.value)
             kline = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(Problem(file, kline, path, f"a key must be a name, not {_kind_name(key_node)}",
+                                        "write keys as name: value"))
+                continue
+            key = str(key_node.value)
             kpath = f"{path}.{key}" if path else key
             if key in seen:
                 problems.append(Problem(file, kline, kpath, f"duplicate key (first given on line {seen[key]})",
@@ -183,13 +190,58 @@ def _kind_name(node: yaml.Node) -> str:
     return f"the value '{node.value}'"
 
 
-def _scalar_text(node: yaml.Node, file: str, path: str, problems: list[Problem]) -> Any:
-    if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:null":
-        # The text as written: "no", "1.0" and "2024-07-23" stay strings.
+_STANDARD_TAG = "tag:yaml.org,2002:"
+# Characters no title or note may hold: C0 and C1 controls (tab and, in
+# multi-line text, line feed aside), U+FFFD and the Unicode line separators.
+_BAD_CHAR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\u2028\u2029]")
+
+
+def _scalar_text(node: yaml.Node, file: str, path: str, problems: list[Problem], text: bool = True) -> Any:
+    """The scalar's text exactly as written, or ``_BAD`` (with a problem).
+
+    With ``text`` (every text-valued key), a value YAML would read as less
+    than what is written is a problem: a plain value cut short by `` #`` (a
+    comment), and a value turned into an anchor (``&x``), alias (``*x``) or
+    tag (``!x``).
+    """
+    line = node.start_mark.line + 1
+    if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+        problems.append(Problem(file, line, path, f"expected text, found {_kind_name(node)}",
+                                "quote the value if it is meant to be text"))
+        return _BAD
+    if not text:
         return node.value
-    problems.append(Problem(file, node.start_mark.line + 1, path, f"expected text, found {_kind_name(node)}",
-                            "quote the value if it is meant to be text"))
-    return _BAD
+    key = path.rsplit(".", 1)[-1].split("[", 1)[0] or "key"
+    buffer = getattr(node.start_mark, "buffer", None) or ""
+    raw = buffer[node.start_mark.index:node.end_mark.index]
+    quoted = f'{key}: "' + raw.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if raw[:1] in ("&", "*") or not node.tag.startswith(_STANDARD_TAG) or raw[:1] == "!":
+        what = {"&": "an anchor", "*": "an alias", "!": "a tag"}.get(raw[:1], "a tag")
+        problems.append(Problem(file, line, path, f"'{raw.split()[0] if raw.split() else raw}' makes the value "
+                                f"{what} in YAML, so it would read '{node.value}'",
+                                f"put the whole value in quotes: {quoted}"))
+        return _BAD
+    if node.style is None and buffer:
+        end = buffer.find("\n", node.end_mark.index)
+        rest = buffer[node.end_mark.index:end if end >= 0 else len(buffer)].rstrip("\0")
+        if re.match(r"[ \t]+#", rest):
+            whole = f"{raw}{rest}".rstrip()
+            quoted = f'{key}: "' + whole.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            problems.append(Problem(file, line, path, "the text after ' #' is read as a YAML comment, so the "
+                                    f"value would be '{node.value}'", f"put the whole value in quotes: {quoted}"))
+            return _BAD
+    bad = _BAD_CHAR.search(node.value)
+    if bad:
+        ch = bad.group()
+        if ch == "\ufffd":
+            message = "holds U+FFFD, the replacement character: the text was damaged before it arrived"
+        elif ch in "\u2028\u2029\x85":
+            message = f"holds a line separator (U+{ord(ch):04X})"
+        else:
+            message = f"holds an invisible control character (U+{ord(ch):04X})"
+        problems.append(Problem(file, line, path, message, "retype the value"))
+        return _BAD
+    return node.value
 
 
 def _convert(spec: Field, node: yaml.Node, file: str, path: str, problems: list[Problem]) -> Any:
@@ -207,7 +259,7 @@ def _convert(spec: Field, node: yaml.Node, file: str, path: str, problems: list[
             return _BAD
         return value.strip() if kind == "str" else value
     if kind == "date":
-        value = _scalar_text(node, file, path, problems)
+        value = _scalar_text(node, file, path, problems, text=False)
         if value is _BAD:
             return _BAD
         try:
@@ -218,7 +270,8 @@ def _convert(spec: Field, node: yaml.Node, file: str, path: str, problems: list[
     if kind == "bool":
         if isinstance(node, yaml.ScalarNode) and node.value.lower() in ("true", "false"):
             return node.value.lower() == "true"
-        problems.append(Problem(file, line, path, f"expected true or false, found {_kind_name(node)}"))
+        problems.append(Problem(file, line, path, f"expected true or false, found {_kind_name(node)}",
+                                "write true or false"))
         return _BAD
     if kind == "int":
         if isinstance(node, yaml.ScalarNode) and re.fullmatch(r"-?\d+", node.value):
@@ -270,13 +323,49 @@ def compose(text: str, file: str, problems: list[Problem]) -> Optional[yaml.Node
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        msg = f"invalid YAML: {exc.problem or exc.context}"
-        problems.append(Problem(file, line, "", msg,
-                                "put quotes around text that contains ': ', '#' or starts with '-', '*', '&' or '!'"))
+        problem = exc.problem or exc.context or "syntax error"
+        key = _key_on_line(text, line)
+        problems.append(Problem(file, line, "", f"invalid YAML: {problem}" + (f" (in the value of '{key}')" if key else ""),
+                                _yaml_hint(problem, text, line)))
+        return None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        key = _key_on_line(text, line)
+        problems.append(Problem(file, line, "", f"invalid YAML: the invisible control character U+{ord(char):04X} "
+                                "is not allowed" + (f" (in the value of '{key}')" if key else ""),
+                                "remove it; the file may be damaged"))
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors in practice
         problems.append(Problem(file, 0, "", f"invalid YAML: {exc}"))
         return None
+
+
+def _key_on_line(text: str, line: int) -> str:
+    """The ``key`` of a ``key: value`` (or ``- key: value``) line, or ``''``."""
+    lines = text.split("\n")
+    if not 0 < line <= len(lines):
+        return ""
+    m = re.match(r"^[ \t]*(?:-[ \t]+)?([A-Za-z_][\w-]*)[ \t]*:", lines[line - 1])
+    return m.group(1) if m else ""
+
+
+def _yaml_hint(problem: str, text: str, line: int) -> str:
+    """What to do about a YAML syntax error, from PyYAML's problem text."""
+    if "'\\t'" in problem:
+        return "replace the tab with spaces: YAML allows no tab here"
+    if "mapping values are not allowed" in problem:
+        return "put the value in quotes: text holding ': ' must be quoted"
+    if "sequence entries are not allowed" in problem:
+        return "put the value in quotes: text starting with '- ' must be quoted"
+    if "undefined alias" in problem:
+        return "put the value in quotes: text starting with '*' must be quoted"
+    m = re.search(r"found character '(.)' that cannot start any token", problem)
+    if m:
+        return f"put the value in quotes: text starting with '{m.group(1)}' must be quoted"
+    if "end of stream" in problem or "found unexpected end" in problem:
+        return "a quotation mark or bracket is not closed"
+    return "put quotes around text that contains ': ', ' #' or starts with '-', '*', '&', '!', '@' or '`'"
 
 
 def dump_front_matter(data: dict) -> str:

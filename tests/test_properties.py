@@ -1,0 +1,154 @@
+"""Issue 6, class 8: properties that hold for any input (Hypothesis).
+
+For arbitrary Unicode article text with arbitrary headings, ``curate build``
+never raises an unexpected exception, writes valid UTF-8 Markdown, every link
+it writes resolves, and building twice gives byte-identical output. The
+smaller properties underneath (escaping, slugs, decoding, YAML titles) are
+checked on their own, where Hypothesis can try many more inputs quickly.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
+
+from curate import commands
+from curate.encoding import DecodeError, decode
+from curate.errors import ContentError
+from curate.linking import escape
+from curate.slugs import file_slug, slugify, unique_anchors
+
+from .test_bad_input import (FILE_NAME, REPO, curation_yaml, generated, markdown_links, mkdocs, page, q,
+                             write_project)
+
+FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(FAST, max_examples=300)  # for checks that take well under a millisecond
+
+# Text that tends to break generators: Markdown and HTML syntax, entities, quotes, dashes,
+# emoji, several scripts, combining marks, invisible and control characters, odd spaces.
+NASTY = st.sampled_from([
+    "#", "##", "*", "_", "`", "```", "~~~", "[", "]", "(", ")", "{", "}", "<", ">", "|", "\\", "!", "?", "=",
+    "---", "***", "1.", "- ", "+ ", "> ", "!!! note", "??? tip", "[^1]", "{ #id }", "{: .x }", "*[HTML]:",
+    "<script>alert(1)</script>", "<b>", "</b>", "<!--", "-->", "<img src=x onerror=alert(1)>", "&amp;",
+    "&#x41;", "&", "javascript:alert(1)", "{{ x }}", "{% y %}", "’", "“", "”", "–", "—", "🚨", "🔥", "👩‍💻",
+    "什么是开源", "Что", "ما هو", "नमस्ते", "é", "e\u0301", "\u200b", "\ufeff", "\u00a0", "\u2028", "\t",
+    "\x07", "\ufffd", "Related Posts", "Llama", "open source", " ", " ", ".", ",", ":",
+])
+WORDS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+FRAGMENT = st.one_of(NASTY, WORDS)
+LINE = st.lists(FRAGMENT, min_size=1, max_size=8).map("".join)
+
+
+def _markdown() -> markdown.Markdown:
+    """Python-Markdown configured like mkdocs.yml."""
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV, !!python/name: …
+    conf = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    exts, configs = [], {}
+    for item in conf["markdown_extensions"]:
+        if isinstance(item, dict):
+            (name, cfg), = item.items()
+            exts.append(name)
+            configs[name] = {k: v for k, v in (cfg or {}).items() if v is not None}
+        else:
+            exts.append(item)
+    configs.setdefault("toc", {})["slugify"] = slugify
+    return markdown.Markdown(extensions=exts, extension_configs=configs)
+
+
+MD = _markdown()
+
+
+def _render(text: str) -> str:
+    MD.reset()
+    return MD.convert(text)
+
+
+# --- escaping: any text renders as exactly itself ------------------------------------------------
+
+@QUICK
+@given(st.lists(FRAGMENT, max_size=20).map("".join))
+@example("!!! note")
+@example("a\n===")
+@example("| a | b |\n|---|---|")
+@example("trailing backslash \\")
+def test_escaped_text_renders_as_the_literal_text_and_nothing_else(text):
+    rendered = _render(escape(text))
+    assert set(re.findall(r"</?([a-z0-9]+)", rendered)) <= {"p"}, rendered
+    visible = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", rendered))).strip()
+    printable = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", "", text)  # escape() drops control characters
+    assert visible == re.sub(r"\s+", " ", printable).strip()
+
+
+# --- slugs ---------------------------------------------------------------------------------------
+
+@QUICK
+@given(LINE)
+def test_slugs_are_never_empty_positional_or_spaced_and_always_the_same(text):
+    slug = slugify(text)
+    assert slug and slug == slugify(text)
+    assert not re.search(r"\s", slug) and not slug.startswith(("-", "_")) and not slug.endswith(("-", "_"))
+    assert not re.fullmatch(r"_\d+", slug)
+    name = file_slug(text)
+    assert name == "" or FILE_NAME.match(name + ".md")
+
+
+@FAST
+@given(st.lists(st.tuples(LINE, LINE), min_size=1, max_size=6))
+def test_section_ids_are_unique_and_do_not_depend_on_order(items):
+    forward = unique_anchors(items, reserved={"lead"})
+    backward = unique_anchors(list(reversed(items)), reserved={"lead"})
+    assert len(set(forward)) == len(forward) and "lead" not in forward
+    assert dict(zip(map(tuple, items), forward)) == dict(zip(map(tuple, reversed(items)), backward))
+
+
+# --- decoding ------------------------------------------------------------------------------------
+
+@QUICK
+@given(st.one_of(st.binary(max_size=200), LINE.map(lambda s: s.encode("utf-8")),
+                 LINE.map(lambda s: s.encode("utf-16")), LINE.map(lambda s: s.encode("cp1252", "ignore"))))
+def test_decoding_gives_clean_text_or_an_error_naming_a_byte_offset_and_line(data):
+    try:
+        decoded = decode(data)
+    except DecodeError as exc:
+        assert 0 <= exc.offset <= len(data)
+        assert exc.line >= 1 or "encoding" in exc.reason
+        assert f"byte offset {exc.offset}" in exc.reason
+        return
+    assert "\r" not in decoded.text and "\x00" not in decoded.text and not decoded.text.startswith("\ufeff")
+    assert decoded.text == unicodedata.normalize("NFC", decoded.text)
+    assert all(note.line >= 0 and note.message for note in decoded.notes)
+
+
+# --- YAML: any one-line title reaches the front matter exactly --------------------------------
+
+@FAST
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"),
+                                      blacklist_characters="\ufffd\x85"), min_size=1, max_size=30))
+@example("2024-07-23")
+@example("no")
+@example("1.0")
+@example("What is Llama? #1 explainer")
+def test_any_title_reaches_front_matter_and_nav_exactly(title):
+    assume(title.strip())
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_project(Path(tmp), {}, [page("page-one", [], title)])
+        commands.build(root)
+        text = (root / "docs" / "page-one.md").read_text(encoding="utf-8")
+        fm = yaml.safe_load(text[4:text.index("\n---\n", 4)])
+        assert fm["title"] == title.strip()
+        manifest = json.loads((root / "docs" / ".curate-manifest.json").read_text(encoding="utf-8"))
+        assert {title.strip(): "page-one.md"} in manifest["nav"][1]["Explainers"]
