@@ -22,7 +22,7 @@ from .errors import ContentError, Problem
 from .knowledge_map import Node, render_svg
 from .linking import FoundLink, GlossaryLinker, TermLink, escape, find_links
 from .model import PageSpec, Project, Source
-from .quotes import QuoteUse, editor_quotes, find_quotes, verify
+from .quotes import QuoteUse, editor_quotes, find_quotes, normalize, verify
 from .slugs import unique_anchors
 
 HOME = "index.md"
@@ -56,12 +56,12 @@ class BuildPlan:
     unlinked_mentions: dict[str, set[str]] = field(default_factory=dict)
 
 
-def _sources_of(project: Project, spec: PageSpec) -> list[Source]:
+def _sources_of(sources: dict[str, Source], spec: PageSpec) -> list[Source]:
     seen, out = set(), []
     for ref in spec.sections:
         if ref.source not in seen:
             seen.add(ref.source)
-            out.append(project.source(ref.source))
+            out.append(sources.get(ref.source))
     return out
 
 
@@ -115,10 +115,12 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
     drafts: list[render.PageDraft] = []
     quote_uses: list[QuoteUse] = []
     page_quotes: dict[str, list] = {}
+    quotes_of: dict[str, list] = {}  # source id → its quotations, found once per build
+    passage_cache: dict = {}  # each passage's Markdown, worked out once per build
 
     # --- explainers -------------------------------------------------------------------------
     for spec in project.pages:
-        page_sources = [s for s in _sources_of(project, spec) if s is not None]
+        page_sources = [s for s in _sources_of(sources, spec) if s is not None]
         inputs = ["content_sources/curation.yml", spec.intro_rel] + [s.path_rel for s in page_sources]
         fm = _fm(spec.title, spec.description, spec.intro_rel, inputs, tags=spec.tags,
                  reviewed=render.date_iso(spec.reviewed), review_by=render.date_iso(spec.review_by),
@@ -142,7 +144,8 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
                 label = f"[^{len(d.footnotes) + 1}]"
                 footnote_of[passage.anchor + "@" + source.id] = label
                 d.footnotes.append(f"{label}: " + render.citation(spec.docs_path, source, section, passage))
-                text = render.passage_markdown(passage, source.meta, warnings, f"{spec.docs_path} ({passage.anchor})")
+                text = render.passage_markdown(passage, source.meta, warnings, f"{spec.docs_path} ({passage.anchor})",
+                                               passage_cache)
                 passages_md.append(text + label)
         if passages_md:
             d.prose.append(render.heading(2, "From the reporting"))
@@ -150,7 +153,9 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
         quotes = []
         for s in page_sources:
             wanted = {r.section for r in spec.sections if r.source == s.id}
-            quotes += [q for q in find_quotes(s) if q.section_id in wanted]
+            if s.id not in quotes_of:
+                quotes_of[s.id] = find_quotes(s)
+            quotes += [q for q in quotes_of[s.id] if q.section_id in wanted]
         page_quotes[spec.docs_path] = [(q, footnote_of.get(q.passage_anchor + "@" + q.source_id, "")) for q in quotes]
         for q in quotes:
             quote_uses.append(QuoteUse(spec.docs_path, q.text, (q.source_id,)))
@@ -183,7 +188,8 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
             if section.heading:
                 d.prose.append(render.heading(2, section.heading, section.id))
             for passage in section.passages:
-                text = render.passage_markdown(passage, source.meta, warnings, f"{source.path_rel}:{passage.line}")
+                text = render.passage_markdown(passage, source.meta, warnings, f"{source.path_rel}:{passage.line}",
+                                               passage_cache)
                 d.prose.append(f"{text}\n{{ #{passage.anchor} }}")
         drafts.append(d)
 
@@ -204,8 +210,14 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
         mentions[d.path] = linker.mentions("\n\n".join(d.prose))
         d.prose = [linker.link(part, d.path, done) for part in d.prose]
 
+    titles = {d.path: d.title for d in drafts}
+    pages_mentioning: dict[str, list[str]] = {}
+    for p, ts in mentions.items():
+        if p.endswith(".md"):
+            for t in ts:
+                pages_mentioning.setdefault(t, []).append(p)
     for term in project.glossary:
-        mentioned_on = sorted(p for p, ts in mentions.items() if term.term in ts and p.endswith(".md"))
+        mentioned_on = sorted(pages_mentioning.get(term.term, []))
         block = [render.heading(2, term.term, term.anchor), "", escape(term.definition)]
         facts = []
         if term.aliases:
@@ -213,7 +225,6 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
         if term.page:
             p = pages_by_id[term.page]
             facts.append(f"- Explained on: [{escape(p.title)}]({p.docs_path})")
-        titles = {d.path: d.title for d in drafts}
         if mentioned_on:
             facts.append("- Mentioned on: " + ", ".join(f"[{escape(titles[m])}]({m})" for m in mentioned_on))
         if facts:
@@ -245,9 +256,10 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
     titles.update({p: _title_of(text, p) for p, text in handwritten.items()})
 
     # --- related pages ----------------------------------------------------------------------
-    explainer_paths = [p.docs_path for p in project.pages]
+    explainer_paths = {p.docs_path for p in project.pages}
+    computed = _computed_related(project.pages, mentions)
     for spec, d in zip(project.pages, drafts):
-        related = spec.related or _computed_related(spec, project.pages, mentions)
+        related = spec.related or computed[spec.id]
         d.tail.append("## Related pages\n\n" + render.bullet_links(
             d.path, [(pages_by_id[r].docs_path, pages_by_id[r].title, escape(pages_by_id[r].description))
                      for r in related]) if related else "")
@@ -269,13 +281,13 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
             HOME, [(s.docs_path, s.title, s.meta.date_text()) for s in shown_sources]))
 
     # --- backlinks (prose links only; lists of related pages are not counted) ---------------
+    incoming_by_target: dict[str, dict[str, str]] = {}
+    for l in links:
+        incoming_by_target.setdefault(l.target_page, {}).setdefault(l.source_page, l.sentence)
     for d in drafts + [hd]:
         if d.kind not in ("explainer", "home"):
             continue
-        incoming: dict[str, str] = {}
-        for l in links:
-            if l.target_page == d.path and l.source_page not in incoming:
-                incoming[l.source_page] = l.sentence
+        incoming = incoming_by_target.get(d.path, {})
         if incoming:
             items = [(src, titles.get(src, src), f"“{escape(sentence)}”" if sentence else "")
                      for src, sentence in sorted(incoming.items(), key=lambda kv: (kv[0] != HOME, kv[0]))]
@@ -304,7 +316,17 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
     # --- quote check ------------------------------------------------------------------------
     problems = []
     edits = {d.path: d.edit for d in drafts}
+    normalized: dict[str, str] = {}
     for use in quote_uses:
+        wanted = normalize(use.text)
+        texts = []
+        for sid in use.source_ids:
+            if sid in sources:
+                if sid not in normalized:
+                    normalized[sid] = normalize(sources[sid].text)
+                texts.append(normalized[sid])
+        if any(wanted in t for t in texts):
+            continue  # verbatim: what verify() would accept, without normalising the source again
         for message in verify([use], sources):
             problems.append(Problem(edits.get(use.page, f"docs/{use.page}"), 0, "",
                                     f"quote check failed on page docs/{use.page}: {message}",
@@ -330,18 +352,61 @@ def _title_of(text: str, path: str) -> str:
     return path.rsplit("/", 1)[-1].rsplit(".", 1)[0].replace("-", " ").capitalize()
 
 
-def _computed_related(spec: PageSpec, pages: list[PageSpec], mentions: dict[str, set[str]]) -> list[str]:
-    """Up to three pages sharing glossary terms (1 point each) and tags (2 points each)."""
-    mine = set(spec.terms) | mentions.get(spec.docs_path, set())
-    scored = []
-    for order, other in enumerate(pages):
-        if other.id == spec.id:
-            continue
-        theirs = set(other.terms) | mentions.get(other.docs_path, set())
-        score = len(mine & theirs) + 2 * len(set(spec.tags) & set(other.tags))
-        if score:
-            scored.append((-score, order, other.id))
-    return [pid for _, _, pid in sorted(scored)[:MAX_RELATED]]
+def _computed_related(pages: list[PageSpec], mentions: dict[str, set[str]]) -> dict[str, list[str]]:
+    """Page id → up to three pages sharing glossary terms (1 point each) and tags (2 points each).
+
+    Highest score first, then curation order; pages scoring 0 are left out. Scores are
+    counted for all pages at once with one bit per page (bit i = ``pages[i]``): each
+    term and tag has a mask of the pages carrying it, and a page's scores are the sum of
+    its terms' masks plus twice its tags' masks, kept as binary digit planes
+    (``planes[k]`` holds bit k of every page's score). This replaces comparing every
+    pair of pages, which grew with the square of the number of pages.
+    """
+    term_masks: dict[str, int] = {}
+    tag_masks: dict[str, int] = {}
+    own_terms, own_tags = [], []
+    for i, page in enumerate(pages):
+        bit = 1 << i
+        terms = set(page.terms) | mentions.get(page.docs_path, set())
+        for t in terms:
+            term_masks[t] = term_masks.get(t, 0) | bit
+        for t in set(page.tags):
+            tag_masks[t] = tag_masks.get(t, 0) | bit
+        own_terms.append(terms)
+        own_tags.append(set(page.tags))
+
+    def add(planes: list[int], mask: int, k: int) -> None:  # planes += mask << k, bitwise ripple carry
+        carry = mask
+        while carry:
+            if k == len(planes):
+                planes.append(0)
+            planes[k], carry = planes[k] ^ carry, planes[k] & carry
+            k += 1
+
+    out: dict[str, list[str]] = {}
+    for i, page in enumerate(pages):
+        planes: list[int] = []
+        for t in own_terms[i]:
+            add(planes, term_masks[t], 0)
+        for t in own_tags[i]:
+            add(planes, tag_masks[t], 1)
+        remaining = 0
+        for plane in planes:
+            remaining |= plane
+        remaining &= ~(1 << i)
+        chosen: list[str] = []
+        while remaining and len(chosen) < MAX_RELATED:
+            best = remaining
+            for plane in reversed(planes):  # narrow to the pages with the highest score left
+                if best & plane:
+                    best &= plane
+            while best and len(chosen) < MAX_RELATED:  # lowest index (curation order) first
+                low = best & -best
+                chosen.append(pages[low.bit_length() - 1].id)
+                best ^= low
+                remaining ^= low
+        out[page.id] = chosen
+    return out
 
 
 def _unlinked_mentions(project: Project, seen: dict[str, set[str]],

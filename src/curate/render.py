@@ -89,13 +89,25 @@ def citation(page_path: str, source: Source, section: Section, passage: Passage)
     return ", ".join(parts) + "."
 
 
-def passage_markdown(passage: Passage, meta: SourceMeta, warnings: list[str], where: str) -> str:
-    """One passage as escaped Markdown with relative dates anchored."""
-    text, found = anchor_times(passage.text, meta.published)
+def passage_markdown(passage: Passage, meta: SourceMeta, warnings: list[str], where: str,
+                     cache: Optional[dict] = None) -> str:
+    """One passage as escaped Markdown with relative dates anchored.
+
+    ``cache`` (one dict per build) keeps each passage's result: a passage is shown on its
+    source's page and on every page it feeds, and is worked out once.
+    """
+    key = (passage.text, meta.published)
+    if cache is not None and key in cache:
+        text, found = cache[key]
+    else:
+        anchored, found = anchor_times(passage.text, meta.published)
+        text = escape(anchored)
+        if cache is not None:
+            cache[key] = (text, found)
     for expression, period in found:
         if period == "date unknown":
             warnings.append(f"{where}: '{expression}' cannot be dated: the source's publication date is unknown")
-    return escape(text)
+    return text
 
 
 def quote_markdown(quote: Quote, footnote: str) -> str:
