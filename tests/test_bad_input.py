@@ -206,9 +206,9 @@ def search_index(root: Path) -> list[dict]:
     return json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
 
 
-def nav_links(root: Path) -> list[tuple[str, str]]:
-    """``(text, href)`` of every link in the home page's primary navigation."""
-    home = (root / "site" / "index.html").read_text(encoding="utf-8")
+def nav_links(root: Path, path: str = "index.md") -> list[tuple[str, str]]:
+    """``(text, href)`` of every link in a page's primary navigation (the home page's by default)."""
+    home = site_html(root, path)
     nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>', home, re.DOTALL)
     block = nav.group() if nav else home
     return [(text_of(t), h) for h, t in re.findall(r'<a href="([^"]*)"[^>]*class="md-nav__link[^"]*"[^>]*>(.*?)</a>',
@@ -431,3 +431,348 @@ def test_case_05_crlf_gives_the_same_docs_as_the_lf_twin(tmp_path):
     manifest = (crlf / "docs" / ".curate-manifest.json").read_bytes()
     assert b"\r" not in manifest and all(b"\r" not in d for d in generated(crlf).values())
     assert "## Security threat { #security-threat }" in docs_text(crlf, "sources/art.md")
+
+
+# =============================================================================================
+# 2. YAML
+# =============================================================================================
+
+HOSTILE_TITLES = [line for line in CASES["03-yaml-hostile-titles/titles.txt"].decode().split("\n") if line] + [
+    "1.0", "no", "~", "- dash first", "* star first", "#hash first", "'single' and \"double\" quotes",
+    "<b>bold</b> & <i>co</i>", "{{ page.title }} {% raw %}", "a = b ~ c ^ d $e", "null",
+]
+
+
+@pytest.fixture(scope="module")
+def titles_site(tmp_path_factory) -> Path:
+    """Pages titled (and described) with every hostile title, built with MkDocs."""
+    root = tmp_path_factory.mktemp("titles") / "project"
+    pages = [page(f"title-{i}", [], t, description=f"About {t}") for i, t in enumerate(HOSTILE_TITLES)]
+    write_project(root, {"dated.txt": "Some title\n\nA dated article.\n",
+                         "dated.meta.yml": 'title: "2024-07-23"\npublished: 2024-07\n'}, pages)
+    assert curate(root)[0] == 0
+    mkdocs(root)
+    return root
+
+
+@pytest.mark.parametrize("i", range(len(HOSTILE_TITLES)))
+def test_titles_reach_front_matter_nav_title_heading_and_search_exactly(titles_site, i):
+    title, path = HOSTILE_TITLES[i], f"title-{i}.md"
+    fm = front_matter(titles_site, path)
+    assert fm["title"] == title and fm["description"] == f"About {title}"
+    assert isinstance(fm["title"], str)
+    page_html = site_html(titles_site, path)
+    assert text_of(re.search(r"<title>(.*?)</title>", page_html, re.DOTALL).group(1)) == \
+        f"{title} - Open-source AI, explained"
+    assert text_of(re.search(r"<h1[^>]*>(.*?)</h1>", page_html, re.DOTALL).group(1)) == title
+    assert (title, f"title-{i}/") in nav_links(titles_site)
+    description = re.search(r'<meta name="description" content="([^"]*)">', page_html).group(1)
+    assert html.unescape(description) == f"About {title}"
+    entry = next(d for d in search_index(titles_site) if d["location"] == f"title-{i}/")
+    assert html.unescape(entry["title"]) == title
+    assert "title:" not in text_of(article(page_html)).replace(title, "")
+
+
+def test_titles_never_become_markup_in_the_site(titles_site):
+    for i, title in enumerate(HOSTILE_TITLES):
+        page_html = site_html(titles_site, f"title-{i}.md")
+        assert "<b>bold</b>" not in page_html and "<i>co</i>" not in page_html
+    home = (titles_site / "site" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;i&gt;co&lt;/i&gt;" in home
+
+
+def test_date_like_source_title_stays_a_string(titles_site):
+    fm = front_matter(titles_site, "sources/dated.md")
+    assert fm["title"] == "2024-07-23" and isinstance(fm["title"], str)
+    assert ("2024-07-23", "./") in nav_links(titles_site, "sources/dated.md")
+
+
+def _curation_error(tmp_path: Path, curation: str) -> str:
+    root = write_project(tmp_path, {}, [page("page-one")], curation=curation)
+    code, _, err = curate(root)
+    assert code == 1
+    assert "docs/ was not changed" in err
+    assert not (root / "docs" / "index.md").exists()
+    return err
+
+
+def _one_page(title_line: str, extra: str = "") -> str:
+    return ("site:\n  title: Test site\n  description: A test.\npages:\n  - id: page-one\n"
+            f"    {title_line}\n    description: A page.\n{extra}")
+
+
+UNQUOTED = {
+    "colon": ("title: Security threat: what a leaked Llama means",
+              "content_sources/curation.yml:6: invalid YAML: mapping values are not allowed here (in the value of "
+              "'title')\n    hint: put the value in quotes: text holding ': ' must be quoted"),
+    "hash": ("title: What is Llama? #1 explainer",
+             "content_sources/curation.yml:6: pages[0].title: the text after ' #' is read as a YAML comment, so the "
+             "value would be 'What is Llama?'\n    hint: put the whole value in quotes: "
+             "title: \"What is Llama? #1 explainer\""),
+    "leading dash": ("title: - the dash first",
+                     "content_sources/curation.yml:6: invalid YAML: sequence entries are not allowed here (in the "
+                     "value of 'title')\n    hint: put the value in quotes: text starting with '- ' must be quoted"),
+    "leading star": ("title: *star first",
+                     "content_sources/curation.yml:6: invalid YAML: found undefined alias 'star' (in the value of "
+                     "'title')\n    hint: put the value in quotes: text starting with '*' must be quoted"),
+    "leading ampersand": ("title: &amp first",
+                          "content_sources/curation.yml:6: pages[0].title: '&amp' makes the value an anchor in YAML, "
+                          "so it would read 'first'\n    hint: put the whole value in quotes: title: \"&amp first\""),
+    "leading exclamation": ("title: !important news",
+                            "content_sources/curation.yml:6: pages[0].title: '!important' makes the value a tag in "
+                            "YAML, so it would read 'news'"),
+    "leading at sign": ("title: @meta on Llama",
+                        "content_sources/curation.yml:6: invalid YAML: found character '@' that cannot start any "
+                        "token (in the value of 'title')\n    hint: put the value in quotes: text starting with '@' "
+                        "must be quoted"),
+    "unclosed quote": ('title: "What is Llama?',
+                       "invalid YAML: found unexpected end of stream\n    hint: a quotation mark or bracket is not "
+                       "closed"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(UNQUOTED))
+def test_unquoted_hostile_title_is_an_error_with_line_key_and_hint(tmp_path, kind):
+    line, message = UNQUOTED[kind]
+    assert message in _curation_error(tmp_path, _one_page(line))
+
+
+def test_values_that_look_like_dates_numbers_or_booleans_stay_text(tmp_path):
+    root = write_project(tmp_path, {}, [], curation=(
+        "site:\n  title: no\n  description: 1.0\npages:\n  - id: page-one\n    title: 2024-07-23\n"
+        "    description: yes\n    tags: [no, 1.0, 2024-07-23, true]\n    group: 3.14\n"))
+    (root / "content_sources" / "pages" / "page-one.md").write_text("Intro.\n", encoding="utf-8")
+    assert curate(root)[0] == 0
+    fm = front_matter(root, "page-one.md")
+    assert (fm["title"], fm["description"], fm["tags"]) == ("2024-07-23", "yes", ["no", "1.0", "2024-07-23", "true"])
+    assert front_matter(root, "index.md")["title"] == "no"
+    assert front_matter(root, "index.md")["description"] == "1.0"
+    nav = json.loads((root / "docs" / ".curate-manifest.json").read_text())["nav"]
+    assert {"3.14": [{"2024-07-23": "page-one.md"}]} in nav
+
+
+def test_duplicate_keys_name_both_lines(tmp_path):
+    err = _curation_error(tmp_path, _one_page("title: First\n    title: Second"))
+    assert ("content_sources/curation.yml:7: pages[0].title: duplicate key (first given on line 6)\n"
+            "    hint: remove one of the two") in err
+
+
+def test_unknown_keys_say_did_you_mean(tmp_path):
+    err = _curation_error(tmp_path, _one_page("title: A page", "    tilte: typo\n    sectons: [a]\n"))
+    assert "content_sources/curation.yml:8: pages[0].tilte: unknown key\n    hint: did you mean 'title'?" in err
+    assert "content_sources/curation.yml:9: pages[0].sectons: unknown key\n    hint: did you mean 'sections'?" in err
+
+
+def test_tab_indentation_is_named_with_its_line(tmp_path):
+    err = _curation_error(tmp_path, _one_page("title: A page").replace("    description", "\tdescription"))
+    assert ("content_sources/curation.yml:7: a tab is used for indentation\n    hint: YAML allows only spaces for "
+            "indentation; replace the tab with spaces") in err
+
+
+def test_tab_inside_an_unquoted_value_is_named(tmp_path):
+    err = _curation_error(tmp_path, _one_page("title: What\tis Llama"))
+    assert ("content_sources/curation.yml:6: invalid YAML: found character '\\t' that cannot start any token (in "
+            "the value of 'title')\n    hint: replace the tab with spaces: YAML allows no tab here") in err
+
+
+WRONG_TYPES = {
+    "list for text": ("title: [What, is, Llama]",
+                      "content_sources/curation.yml:6: pages[0].title: expected text, found a list\n"
+                      "    hint: quote the value if it is meant to be text"),
+    "empty title": ("title:", "content_sources/curation.yml:6: pages[0].title: expected text, found nothing"),
+    "several lines": ("title: |\n      one\n      two",
+                      "content_sources/curation.yml:6: pages[0].title: expected one line of text, found several"),
+    "scalar for a list": ("title: A page\n    tags: security",
+                          "content_sources/curation.yml:7: pages[0].tags: expected a list, found the value "
+                          "'security'\n    hint: write it as a list: [security]"),
+    "not a date": ("title: A page\n    reviewed: last week",
+                   "content_sources/curation.yml:7: pages[0].reviewed: 'last week' is not a date of the form YYYY, "
+                   "YYYY-MM or YYYY-MM-DD\n    hint: write the date as 2024-08 or 2024-08-15"),
+    "impossible date": ("title: A page\n    reviewed: 2024-02-30",
+                        "content_sources/curation.yml:7: pages[0].reviewed: '2024-02-30' is not a real date (day is "
+                        "out of range for month)"),
+    "line separator": ('title: "What is\\u2028Llama"',
+                       "content_sources/curation.yml:6: pages[0].title: holds a line separator (U+2028)"),
+    "control character": ('title: "What is\\x07Llama"',
+                          "content_sources/curation.yml:6: pages[0].title: holds an invisible control character "
+                          "(U+0007)\n    hint: retype the value"),
+    "replacement character": ('title: "What is \ufffd Llama"',
+                              "content_sources/curation.yml:6: pages[0].title: holds U+FFFD, the replacement "
+                              "character: the text was damaged before it arrived"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(WRONG_TYPES))
+def test_wrong_types_are_named_with_file_line_and_key(tmp_path, kind):
+    line, message = WRONG_TYPES[kind]
+    assert message in _curation_error(tmp_path, _one_page(line))
+
+
+def test_raw_control_character_in_yaml_is_named_with_its_line(tmp_path):
+    err = _curation_error(tmp_path, _one_page("title: What\x07is"))
+    assert ("content_sources/curation.yml:6: invalid YAML: the invisible control character U+0007 is not allowed "
+            "(in the value of 'title')\n    hint: remove it; the file may be damaged") in err
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    curation = ("site:\n  title: Test site\n  description: A test.\npages:\n"
+                "  - id: ../etc/passwd\n    title: One\n    description: A page.\n"
+                "  - id: two\n    title: [Two]\n    description: A page.\n    tilte: x\n")
+    err = _curation_error(tmp_path, curation)
+    assert "curate build: 4 errors; docs/ was not changed" in err
+    assert "content_sources/pages/two.md: intro file is missing" in err
+    assert "content_sources/curation.yml:5: pages[0].id:" in err
+    assert "content_sources/curation.yml:9: pages[1].title: expected text, found a list" in err
+    assert "content_sources/curation.yml:11: pages[1].tilte: unknown key" in err
+
+
+FRONT_MATTER_ERRORS = {
+    "duplicate key": ("---\ntitle: One\ntitle: Two\n---\n# One\n\nText.\n",
+                      "content_sources/articles/art.md:3: title: duplicate key (first given on line 2)"),
+    "unknown key": ("---\ntitle: One\npublishd: 2024-08\n---\nText.\n",
+                    "content_sources/articles/art.md:3: publishd: unknown key\n    hint: did you mean 'published'?"),
+    "colon in title": ("---\ntitle: Llama: a model\n---\nText.\n",
+                       "content_sources/articles/art.md:2: invalid YAML: mapping values are not allowed here (in the "
+                       "value of 'title')"),
+    "wrong date": ("---\ntitle: One\npublished: August\n---\nText.\n",
+                   "content_sources/articles/art.md:3: published: 'August' is not a date of the form YYYY, YYYY-MM or "
+                   "YYYY-MM-DD"),
+    "never closed": ("---\ntitle: One\n\nText that follows.\n",
+                     "content_sources/articles/art.md:1: front matter opened with '---' on line 1 is never closed\n"
+                     "    hint: end the metadata with a line holding only '---'"),
+    "bad url": ("---\ntitle: One\nurl: javascript:alert(1)\n---\nText.\n",
+                "content_sources/articles/art.md:3: url: 'javascript:alert(1)' is not a web address: write it as "
+                "https://… (or leave 'url' out)"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FRONT_MATTER_ERRORS))
+def test_front_matter_problems_name_the_line_in_the_article(tmp_path, kind):
+    text, message = FRONT_MATTER_ERRORS[kind]
+    root = write_project(tmp_path, {"art.md": text}, [page("page-one", ["art"])])
+    code, _, err = curate(root)
+    assert code == 1
+    assert message in err
+
+
+def test_front_matter_in_a_plain_text_source_is_metadata_not_text(tmp_path):
+    root = write_project(tmp_path, {"art.txt": "---\ntitle: \"Llama: explained\"\npublished: 2024-08\n---\n"
+                                               "Lead paragraph of the article.\n"}, [page("page-one", ["art"])])
+    code, _, err = curate(root)
+    assert code == 0, err
+    text = docs_text(root, "sources/art.md")
+    assert front_matter(root, "sources/art.md")["title"] == "Llama: explained"
+    assert "title:" not in text.split("\n---\n", 1)[1] and "Lead paragraph of the article." in text
+    assert "published" not in err  # the date was read
+
+
+# =============================================================================================
+# 3. headings and anchors
+# =============================================================================================
+
+HEADINGS = {  # heading → the id derived from its text
+    "What’s “open” — really?": "whats-open-really",
+    "Open–closed models: A/B & C": "openclosed-models-ab-c",
+    "🚨 Breaking: weights leaked 🚨": "breaking-weights-leaked",
+    "Что такое Llama?": "что-такое-llama",
+    "ما هو لاما؟": "ما-هو-لاما",
+    "नमस्ते दुनिया": "नमस्ते-दुनिया",
+    "C# & F# – “.NET” tools": "c-f-net-tools",
+    "Headings": "headings-896fe2",  # the page's own title slugs to "headings"; the id differs from it
+    "Cleaning notes": "cleaning-notes-3b451a",  # reserved for the cleaning report
+}
+HEADINGS_MD = ("---\ntitle: Headings\n---\n" + "".join(f"## {h}\n\nText under {h}.\n\n" for h in HEADINGS)
+               + "## 🔥🔥\n\nText under fire.\n\n## Background\n\nFirst background.\n\n"
+               "## Background\n\nSecond background.\n")
+
+
+@pytest.fixture(scope="module")
+def headings_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("headings") / "project"
+    swapped = CASES["01-non-latin-headings/article.md"].decode().split("# ")
+    write_project(root, {
+        "nonlatin.md": CASES["01-non-latin-headings/article.md"],
+        "swapped.md": "# ".join([swapped[0], swapped[2].rstrip("\n") + "\n\n", swapped[1].rstrip("\n") + "\n"]),
+        "emoji.md": CASES["02-emoji-headings/article.md"],
+        "headings.md": HEADINGS_MD,
+        "dupes.txt": "Security threat\n\nLead.\n\nSecurity threat\n\nThe section shares the page's title.\n",
+    }, [page("non-latin", ["nonlatin#什么是开源", "nonlatin#安全威胁", "swapped"]),
+        page("emoji", ["emoji#security-threat"], "Security threat 🚨"),
+        page("headings", ["headings"], "Headings"),
+        page("security-threat", ["dupes"], "Security threat")])
+    code, _, err = curate(root)
+    assert code == 0, err
+    mkdocs(root)
+    return root
+
+
+def test_case_01_non_latin_ids_come_from_the_text_and_survive_a_swap(headings_site):
+    text = docs_text(headings_site, "sources/nonlatin.md")
+    assert "## 什么是开源 { #什么是开源 }" in text and "## 安全威胁 { #安全威胁 }" in text
+    swapped = docs_text(headings_site, "sources/swapped.md")
+    assert swapped.index("{ #安全威胁 }") < swapped.index("{ #什么是开源 }")
+    for path in ("sources/nonlatin.md", "sources/swapped.md"):
+        page_html = site_html(headings_site, path)
+        assert element_text(page_html, "什么是开源") == "什么是开源"
+        assert element_text(page_html, "安全威胁--p1") == "A leaked model file is a security threat."
+    assert "(sources/nonlatin.md#什么是开源--p1)" in docs_text(headings_site, "non-latin.md")
+    assert "(sources/swapped.md#什么是开源--p1)" in docs_text(headings_site, "non-latin.md")
+
+
+def test_case_02_emoji_heading_links_resolve_and_the_clickbait_is_gone(headings_site):
+    assert "## Security threat 🚨 { #security-threat }" in docs_text(headings_site, "sources/emoji.md")
+    assert "(sources/emoji.md#security-threat--p1)" in docs_text(headings_site, "emoji.md")
+    assert element_text(site_html(headings_site, "sources/emoji.md"), "security-threat") == "Security threat 🚨"
+    bait = ("Related Posts", "BELIEVE", "did next")
+    for path, data in generated(headings_site).items():
+        assert not any(b in data.decode() for b in bait), path
+    for html_file in (headings_site / "site").rglob("*.html"):
+        assert not any(b in html_file.read_text(encoding="utf-8") for b in bait), html_file
+    assert not any(b in json.dumps(search_index(headings_site), ensure_ascii=False) for b in bait)
+
+
+@pytest.mark.parametrize("heading", sorted(HEADINGS))
+def test_heading_ids_are_derived_from_the_text(headings_site, heading):
+    anchor = HEADINGS[heading]
+    assert f"## {heading.replace('#', chr(92) + '#')} {{ #{anchor} }}" in docs_text(headings_site, "sources/headings.md")
+    assert element_text(site_html(headings_site, "sources/headings.md"), anchor) == heading
+
+
+def test_same_heading_twice_gets_two_text_derived_ids_not_positional_ones(headings_site):
+    text = docs_text(headings_site, "sources/headings.md")
+    found = re.findall(r"## Background \{ #(background-[0-9a-f]{6}) \}", text)
+    assert len(found) == 2 and len(set(found)) == 2
+    fire = re.search(r"## 🔥🔥 \{ #(section-[0-9a-f]{6}) \}", text)
+    assert fire, "a heading without letters still gets an id derived from it"
+
+
+def test_heading_that_equals_the_page_title_does_not_share_its_id(headings_site):
+    text = docs_text(headings_site, "sources/dupes.md")
+    assert "# Security threat\n" in text
+    assert "## Security threat { #security-threat-" in text
+    h1 = re.search(r'<h1 id="([^"]+)"', site_html(headings_site, "sources/dupes.md")).group(1)
+    assert h1 == "security-threat"
+
+
+def test_every_fragment_resolves_and_no_page_repeats_an_id(headings_site):
+    assert_links_resolve(headings_site)
+    assert_no_duplicate_or_positional_ids(headings_site)
+    assert_generated_output_is_clean(headings_site)
+
+
+def test_section_ids_do_not_change_when_sections_are_reordered(tmp_path):
+    sections = ["Background\n\nFirst background.", "Background\n\nSecond background.", "Что такое Llama?\n\nТекст.",
+                "🚨 Alert 🚨\n\nLeaked.", "Security threat\n\nThreat text."]
+
+    def section_ids(name: str, order: list[int]) -> dict[str, str]:
+        text = "Reorder test\n\n" + "\n\n".join(sections[i] for i in order) + "\n"
+        root = write_project(tmp_path / name, {"art.txt": text}, [page("p", ["art"])])
+        assert curate(root)[0] == 0
+        md = docs_text(root, "sources/art.md")
+        return {m.group(2): m.group(1) for m in re.finditer(r"## .*? \{ #(\S+) \}\n\n(.*?)\n\{", md)}
+
+    forward = section_ids("forward", [0, 1, 2, 3, 4])
+    backward = section_ids("backward", [4, 3, 2, 1, 0])
+    assert forward == backward
+    assert forward["Текст."] == "что-такое-llama" and forward["Leaked."] == "alert"
+    assert all(not re.search(r"_\d+$", i) for i in forward.values())

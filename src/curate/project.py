@@ -325,12 +325,9 @@ def _front_matter(r: _Reader, rel: str, text: str):
             return None, "", first
     if not fm.strip():
         return None, body, first
-    before = len(r.problems)
-    node = compose(fm, rel, r.problems)
+    # Front matter starts on line 2 of the file: one blank line first keeps every line number right.
+    node = compose("\n" + fm, rel, r.problems)
     fm_data = META_SCHEMA.validate(node, rel, "", r.problems) if node is not None else None
-    # Lines inside front matter start on line 2 of the file.
-    r.problems[before:] = [Problem(p.file, p.line + 1 if p.line else 0, p.key, p.message, p.hint)
-                           for p in r.problems[before:]]
     return fm_data, body, first
 
 
