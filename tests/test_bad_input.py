@@ -1067,3 +1067,228 @@ def test_hostile_metadata_is_shown_as_text_never_as_markup(hostile_site):
     assert 'Hostile <b>bold</b> description " autofocus x="' in text_of(article(explainer))
 
 
+
+
+# =============================================================================================
+# 6. Markdown and template look-alikes
+# =============================================================================================
+
+LOOK_ALIKES = [  # each a paragraph of a plain-text source; each must show exactly as written
+    "See [the weights](javascript:alert(1)) for details.",
+    "Templates like {{ config.site_name }} stay text.",
+    "Jinja blocks like {% include 'x.html' %} stay text.",
+    "---",
+    "***",
+    "# This line starts with a hash.",
+    "| a | b | is not a table.",
+    "> This is not a quotation.",
+    "1. This is not a list.",
+    "2) Nor is this.",
+    "- Nor this.",
+    "+ Nor this one.",
+    "<!-- this comment opener is never closed.",
+    "!!! note is not an admonition.",
+    "??? note is not a details block.",
+    "~~~ is not a fence.",
+    "``` is not a fence either.",
+    "*[HTML]: is not an abbreviation.",
+    "[^1]: is not a footnote.",
+    "[ref]: https://example.org is not a link definition.",
+    "{: .class } is not an attribute list.",
+    "a = b ~ c ^ d $e and 2 * 3 _x_ `y`.",
+    "=== is not an underline.",
+    "A path that ends in a backslash:\nC:\\temp\\",
+    "\\* an escaped star stays escaped.",
+]
+LOOK_ALIKE_HEADINGS = ["{{ heading }} with braces", "#1 reason <why>", "[link](x) heading", "`code` heading"]
+
+
+@pytest.fixture(scope="module")
+def look_alike_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("lookalikes") / "project"
+    text = "Look-alikes\n\n" + "\n\n".join(LOOK_ALIKES) + "\n\n" + "".join(
+        f"{h}\n\nText under the heading {i}.\n\n" for i, h in enumerate(LOOK_ALIKE_HEADINGS))
+    md = ("---\ntitle: Markdown look-alikes\n---\nTemplates {{ config.site_name }} and {% if x %} stay text.\n\n"
+          "A [javascript link](javascript:alert(1)) keeps only its text.\n")
+    write_project(root, {"look.txt": text, "look-md.md": md}, [page("look-alikes", ["look", "look-md"])])
+    code, _, err = curate(root)
+    assert code == 0, err
+    mkdocs(root)
+    return root
+
+
+@pytest.mark.parametrize("n", range(1, len(LOOK_ALIKES) + 1))
+def test_look_alike_lines_render_as_the_literal_source_text(look_alike_site, n):
+    expected = LOOK_ALIKES[n - 1].replace("\n", " ")  # lines of one paragraph are joined
+    assert element_text(site_html(look_alike_site, "sources/look.md"), f"lead--p{n}") == expected.strip()
+    explainer = text_of(article(site_html(look_alike_site, "look-alikes.md")))
+    assert expected.strip() in explainer
+    indexed = " ".join(text_of(d["text"]) for d in search_index(look_alike_site) if d["location"].startswith("sources/look/"))
+    assert expected.strip() in indexed
+
+
+@pytest.mark.parametrize("heading", LOOK_ALIKE_HEADINGS)
+def test_look_alike_headings_render_as_the_literal_source_text(look_alike_site, heading):
+    page_html = site_html(look_alike_site, "sources/look.md")
+    headings = [text_of(m) for m in re.findall(r"<h2[^>]*>(.*?)</h2>", page_html, re.DOTALL)]
+    assert heading in headings
+
+
+def test_templates_in_markdown_sources_stay_text_and_links_keep_only_their_text(look_alike_site):
+    visible = text_of(article(site_html(look_alike_site, "sources/look-md.md")))
+    assert "Templates {{ config.site_name }} and {% if x %} stay text." in visible
+    assert "A javascript link keeps only its text." in visible
+    assert "Test site" not in visible.replace("Test site built", "")  # the template was not run
+
+
+def test_look_alikes_add_no_element_to_the_page(look_alike_site):
+    tags = {tag for tag, _ in elements(article(site_html(look_alike_site, "sources/look.md")))}
+    assert tags <= {"article", "a", "svg", "path", "h1", "h2", "p", "ul", "li", "strong", "code"}
+    assert not (tags & {"table", "blockquote", "ol", "hr", "pre", "details", "abbr"})
+    assert_no_duplicate_or_positional_ids(look_alike_site)
+
+
+# =============================================================================================
+# 7. degenerate sources
+# =============================================================================================
+
+BIG_PARAGRAPH = " ".join(f"Word{i % 97} of the endless paragraph." for i in range(7000))  # about 200 KB
+DEGENERATE = {
+    "empty.txt": "",
+    "blank.txt": "\n \n\t\n",
+    "draft.md": "---\ntitle: Draft\n---\n",
+    "headingless.txt": "Llama is a model family from Meta. Its licence is not OSI open source.\n",
+    "title-only.txt": "Just a title\n",
+    "headings-only.md": "# One\n\n## Two\n\n### Three\n",
+    "boilerplate-only.txt": "Related Posts\n\nYou won’t believe this\n\nTen reasons why\n",
+    "markup-only.txt": "<script>alert(1)</script>\n\n<!-- nothing here -->\n",
+    "empty-section.txt": "Empty section test\n\nLead text here.\n\nEmpty section\n\n<script>alert(1)</script>\n\n"
+                         "Good section\n\nGood text.\n",
+    "big-paragraph.txt": "Big paragraph\n\n" + BIG_PARAGRAPH + "\n",
+    "good.txt": "Good article\n\nSome good text.\n",
+}
+NO_PAGE = {
+    "empty.txt": "the file is empty; it makes no page",
+    "blank.txt": "the file is empty; it makes no page",
+    "draft.md": "the file holds only front matter, no article text; it makes no page",
+    "title-only.txt": "source has no text after cleaning; it makes no page",
+    "headings-only.md": "source has no text after cleaning; it makes no page",
+    "boilerplate-only.txt": "source has no text after cleaning; it makes no page",
+    "markup-only.txt": "source has no text after cleaning; it makes no page",
+}
+
+
+@pytest.fixture(scope="module")
+def degenerate_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("degenerate") / "project"
+    write_project(root, DEGENERATE, [page("page-one", ["good", "headingless", "empty-section#good-section"],
+                                          tags=["models"]),
+                                     page("page-two", ["empty", "draft"])])
+    code, out, err = curate(root)
+    assert code == 0, err
+    mkdocs(root)
+    return root, err
+
+
+@pytest.mark.parametrize("name", sorted(NO_PAGE))
+def test_empty_sources_warn_naming_the_file_and_make_no_page_or_nav_entry(degenerate_site, name):
+    root, err = degenerate_site
+    assert (f"warning: content_sources/articles/{name}: {NO_PAGE[name]}\n    hint: check the file is the "
+            "article you meant to add") in err
+    stem = name.rsplit(".", 1)[0]
+    assert not (root / "docs" / "sources" / f"{stem}.md").exists()
+    assert not (root / "site" / "sources" / stem).exists()
+    nav = json.dumps(json.loads((root / "docs" / ".curate-manifest.json").read_text())["nav"])
+    assert f"sources/{stem}.md" not in nav
+    assert f"sources/{stem}.md" not in docs_text(root, "sources/index.md")
+
+
+def test_case_08_headingless_text_becomes_one_passage_titled_from_the_file_name(degenerate_site):
+    root, _ = degenerate_site
+    assert front_matter(root, "sources/headingless.md")["title"] == "Headingless"
+    page_html = site_html(root, "sources/headingless.md")
+    assert element_text(page_html, "lead--p1") == DEGENERATE["headingless.txt"].strip()
+    assert ("lead--p2" not in ids(page_html))
+
+
+def test_a_page_fed_only_by_empty_sources_warns_and_has_no_empty_section(degenerate_site):
+    root, err = degenerate_site
+    assert ("warning: content_sources/curation.yml:13: pages[1].sections[0]: source 'empty' has no text, so page "
+            "'page-two' gets nothing from it\n    hint: see the warning on content_sources/articles/empty.txt") in err
+    text = docs_text(root, "page-two.md")
+    assert "From the reporting" not in text and "[^" not in text
+    assert "An introduction in the editor's own words." in text
+
+
+def test_a_section_empty_after_cleaning_is_left_out_with_a_warning(degenerate_site):
+    root, err = degenerate_site
+    assert ("warning: content_sources/articles/empty-section.txt:5: section 'Empty section' has no text after "
+            "cleaning; it is left out") in err
+    text = docs_text(root, "sources/empty-section.md")
+    assert "Empty section" not in text.replace("Empty section test", "") and "Good text." in text
+
+
+def test_a_huge_paragraph_is_kept_whole_with_a_warning(degenerate_site):
+    root, err = degenerate_site
+    assert (f"warning: content_sources/articles/big-paragraph.txt:3: paragraph of {len(BIG_PARAGRAPH):,} characters "
+            "(more than 20,000): its line breaks are probably lost; it is kept as one paragraph") in err
+    assert len(BIG_PARAGRAPH) > 200_000
+    assert BIG_PARAGRAPH in docs_text(root, "sources/big-paragraph.md")
+    assert element_text(site_html(root, "sources/big-paragraph.md"), "lead--p1") == BIG_PARAGRAPH
+
+
+def test_no_generated_page_is_empty_and_every_nav_entry_is_a_page(degenerate_site):
+    root, _ = degenerate_site
+    for path, data in generated(root).items():
+        text = data.decode()
+        h1 = re.search(r"^# (.+)$", text, re.MULTILINE)
+        assert h1 and h1.group(1).strip(), path
+        content = text_of(article(site_html(root, path)))
+        assert len(content) > len(h1.group(1)) + 10, path
+
+    def walk(items):
+        for item in items:
+            for value in item.values():
+                yield from walk(value) if isinstance(value, list) else [value]
+
+    nav = json.loads((root / "docs" / ".curate-manifest.json").read_text())["nav"]
+    for target in walk(nav):
+        assert (root / "docs" / target).is_file(), target
+        site_html(root, target)  # rendered
+    assert_links_resolve(root)
+
+
+def test_empty_sources_are_errors_under_strict_and_nothing_is_written(tmp_path):
+    root = write_project(tmp_path, {"empty.txt": "", "good.txt": "Good article\n\nSome text.\n",
+                                    "good.meta.yml": "published: 2024-08\n"}, [page("page-one", ["good"])])
+    code, _, err = curate(root, "--strict")
+    assert code == 1
+    assert "(strict) content_sources/articles/empty.txt: the file is empty; it makes no page" in err
+    assert [p for p in snapshot(root / "docs") if not p.startswith("assets/")] == []
+    assert curate(root)[0] == 0  # without --strict the rest of the site builds
+    assert (root / "docs" / "sources" / "good.md").exists()
+
+
+def test_feeding_a_page_a_section_empty_after_cleaning_is_an_error_naming_the_line(tmp_path):
+    root = write_project(tmp_path, {"art.txt": DEGENERATE["empty-section.txt"]},
+                         [page("page-one", ["art#empty-section"])])
+    code, _, err = curate(root)
+    assert code == 1
+    assert ("content_sources/curation.yml:8: pages[0].sections[0]: section 'empty-section' of source 'art' has no "
+            "text after cleaning (content_sources/articles/art.txt:5)\n    hint: feed the page another section") in err
+
+
+def test_a_five_megabyte_article_builds_with_a_warning(tmp_path):
+    paragraph = "Open models are released with weights that anyone may download and study. " * 6
+    sections = [f"Section {i}\n\n" + "\n\n".join([paragraph] * 10) for i in range(1200)]
+    text = "A very long article\n\n" + "\n\n".join(sections) + "\n"
+    assert len(text.encode()) > 5_000_000
+    root = write_project(tmp_path, {"huge.txt": text, "good.txt": "Good article\n\nSome text.\n"},
+                         [page("page-one", ["good"])])
+    code, _, err = curate(root)
+    assert code == 0
+    assert (f"warning: content_sources/articles/huge.txt: source is {len(text.encode()) / 1e6:.1f} MB (more than 2 "
+            "MB): check it is one article, not a whole saved site\n    hint: split it, or keep only the article") in err
+    md = docs_text(root, "sources/huge.md")
+    assert md.count("{ #section-1199--p") == 10 and "## Section 1199 { #section-1199 }" in md
+    assert "Some text." in docs_text(root, "page-one.md")
