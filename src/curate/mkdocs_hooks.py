@@ -18,6 +18,9 @@
   names are escaped for the same reason).
 * ``on_page_content``: resolves ``.md`` links inside raw HTML (the knowledge
   map) exactly as MkDocs resolves Markdown links.
+* ``on_post_page``: gives Material's search dialog and page-loading bar the
+  accessible names axe-core asks for (rules ``aria-dialog-name`` and
+  ``aria-progressbar-name``); Material 9.7's templates leave them unnamed.
 """
 
 from __future__ import annotations
@@ -118,3 +121,25 @@ def on_page_content(html: str, page, config, files) -> str:
         return m.group(1) + target.url_relative_to(page.file) + (m.group(3) or "") + m.group(4)
 
     return _RAW_LINK.sub(repl, html)
+
+
+# Material's markup → the same with an accessible name (WAI-ARIA 1.2: dialogs and progress
+# bars need one). Patched in the output rather than by forking Material's templates.
+_A11Y_NAMES = (
+    ('<div class="md-search" data-md-component="search" role="dialog">',
+     '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">'),
+    ('<div class="md-progress" data-md-component="progress" role="progressbar">',
+     '<div class="md-progress" data-md-component="progress" role="progressbar" aria-label="Loading page">'),
+)
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Name Material's search dialog and progress bar for assistive technology."""
+    for before, after in _A11Y_NAMES:
+        output = output.replace(before, after, 1)
+    return output
+
+
+def on_post_template(output_content: str, template_name: str, config) -> str:
+    """The same names on theme-only pages such as ``404.html``."""
+    return on_post_page(output_content, None, config)
