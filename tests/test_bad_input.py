@@ -237,7 +237,7 @@ def markdown_links(root: Path) -> list[tuple[str, str, str]]:
     """``(page, target page, fragment)`` of every relative Markdown link in the generated pages."""
     out = []
     for path, data in generated(root).items():
-        for url in re.findall(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)", data.decode("utf-8")):
+        for url in re.findall(r"(?<!\\)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)", data.decode("utf-8")):
             if re.match(r"^[a-z][a-z0-9+.-]*:", url):
                 continue
             target, _, fragment = url.partition("#")

@@ -152,3 +152,75 @@ def test_any_title_reaches_front_matter_and_nav_exactly(title):
         assert fm["title"] == title.strip()
         manifest = json.loads((root / "docs" / ".curate-manifest.json").read_text(encoding="utf-8"))
         assert {title.strip(): "page-one.md"} in manifest["nav"][1]["Explainers"]
+
+
+# --- the whole build: any article text with any headings -------------------------------------
+
+SECTION = st.tuples(LINE, st.lists(LINE, max_size=3))
+ARTICLE = st.tuples(st.sampled_from(["txt", "md"]), st.one_of(st.none(), LINE), st.lists(SECTION, max_size=5),
+                    st.booleans())
+
+
+def _article_text(fmt: str, title, sections, bom: bool) -> bytes:
+    if fmt == "md":
+        head = f"---\ntitle: {q(title)}\n---\n" if title is not None else ""
+        body = "".join(f"## {h}\n\n" + "".join(f"{p}\n\n" for p in ps) for h, ps in sections)
+    else:
+        head = f"{title}\n\n" if title is not None else ""
+        body = "".join(f"{h}\n\n" + "".join(f"{p}\n\n" for p in ps) for h, ps in sections)
+    return (b"\xef\xbb\xbf" if bom else b"") + (head + body).encode("utf-8")
+
+
+def _explicit_ids(markdown_text: str) -> set[str]:
+    found = set(re.findall(r"\{ #([^\s}]+) \}", markdown_text))
+    for heading in re.findall(r"^#{1,6} (.*)$", markdown_text, re.MULTILINE):
+        found.add(slugify(html.unescape(re.sub(r"\\(.)", r"\1", heading))))
+    return found
+
+
+def _check_build(root: Path) -> dict[str, bytes]:
+    files = generated(root)
+    for path, data in files.items():
+        text = data.decode("utf-8")  # valid UTF-8
+        assert "\r" not in text and "\ufffd" not in text and "\ufeff" not in text
+        assert all(FILE_NAME.match(part) for part in path.split("/") if part != "sources"), path
+    for page_path, target, fragment in markdown_links(root):
+        assert target in files or (root / "docs" / target).is_file(), (page_path, target)
+        if fragment:
+            assert fragment in _explicit_ids(files[target].decode("utf-8")), (page_path, target, fragment)
+    return files
+
+
+@FAST
+@given(ARTICLE, ARTICLE)
+def test_any_article_builds_without_surprises_links_resolve_and_rebuilds_identically(first, second):
+    with tempfile.TemporaryDirectory() as tmp:
+        articles = {f"first.{first[0]}": _article_text(*first), f"second.{second[0]}": _article_text(*second)}
+        roots = [write_project(Path(tmp) / name, articles, [page("page-one", ["first"]), page("page-two", ["second"])])
+                 for name in ("a", "b")]
+        try:
+            commands.build(roots[0])
+        except ContentError as exc:  # a clear error is allowed; it names a file and changes nothing
+            assert all(p.file for p in exc.problems), exc
+            assert not (roots[0] / "docs" / "index.md").exists()
+            return
+        files = _check_build(roots[0])
+        again = commands.build(roots[0])
+        assert again.written == [] and generated(roots[0]) == files  # a second build changes nothing
+        commands.build(roots[1])
+        assert generated(roots[1]) == files  # and a fresh build is byte-identical
+
+
+def test_a_nasty_article_builds_with_mkdocs_strict_and_every_link_resolves(tmp_path):
+    fragments = list(NASTY.wrapped_strategy.elements) if hasattr(NASTY, "wrapped_strategy") else list(NASTY.elements)
+    sections = [(f"{frag} heading {i}", [f"{frag} text {i} {frag}.", f"More {frag}"]) for i, frag in
+                enumerate(fragments)]
+    articles = {"nasty.txt": _article_text("txt", "Nasty article", sections, True),
+                "nasty-md.md": _article_text("md", "Nasty Markdown", sections, False)}
+    root = write_project(tmp_path, articles, [page("page-one", ["nasty"]), page("page-two", ["nasty-md"])])
+    commands.build(root)
+    _check_build(root)
+    mkdocs(root)
+    from .test_bad_input import assert_links_resolve, assert_no_duplicate_or_positional_ids
+    assert_links_resolve(root)
+    assert_no_duplicate_or_positional_ids(root)

@@ -141,6 +141,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.left_out: dict[str, list[tuple[str, int]]] = {}
+        self.failed: set[str] = set()
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix() if path.is_absolute() else path.as_posix()
@@ -289,6 +290,8 @@ def _load_sources(r: _Reader) -> list[Source]:
         source = _load_source(r, rel, sid, stem)
         if source is not None:
             sources.append(source)
+        else:
+            r.failed.add(sid)  # its error is reported; pages naming it need no second one
     for path in sorted(folder.glob("*" + META_SUFFIX)):
         stem = path.name[: -len(META_SUFFIX)]
         if not any((folder / (stem + s)).exists() for s in SOURCE_SUFFIXES):
@@ -400,7 +403,7 @@ def _pages(r: _Reader, curation, sources: dict[str, Source]) -> list[PageSpec]:
             source_id, _, section_id = ref.partition("#")
             source = sources.get(source_id)
             if source is None:
-                if not sources and r.problems:
+                if source_id in r.failed or (not sources and r.problems):
                     continue
                 r.problems.append(Problem(rel, line, key, f"no source with id '{source_id}'",
                                           did_you_mean(source_id, sorted(sources)) or

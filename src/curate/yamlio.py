@@ -192,8 +192,8 @@ def _kind_name(node: yaml.Node) -> str:
 
 _STANDARD_TAG = "tag:yaml.org,2002:"
 # Characters no title or note may hold: C0 and C1 controls (tab and, in
-# multi-line text, line feed aside), U+FFFD and the Unicode line separators.
-_BAD_CHAR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\u2028\u2029]")
+# multi-line text, line feed aside), U+FFFD, the Unicode line separators and U+FEFF.
+_BAD_CHAR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\u2028\u2029\ufeff]")
 
 
 def _scalar_text(node: yaml.Node, file: str, path: str, problems: list[Problem], text: bool = True) -> Any:
@@ -237,6 +237,8 @@ def _scalar_text(node: yaml.Node, file: str, path: str, problems: list[Problem],
             message = "holds U+FFFD, the replacement character: the text was damaged before it arrived"
         elif ch in "\u2028\u2029\x85":
             message = f"holds a line separator (U+{ord(ch):04X})"
+        elif ch == "\ufeff":
+            message = "holds an invisible byte-order mark (U+FEFF)"
         else:
             message = f"holds an invisible control character (U+{ord(ch):04X})"
         problems.append(Problem(file, line, path, message, "retype the value"))
