@@ -796,6 +796,23 @@ def test_section_ids_do_not_change_when_sections_are_reordered(tmp_path):
     assert all(not re.search(r"_\d+$", i) for i in forward.values())
 
 
+
+def test_intro_headings_that_would_get_numbered_ids_are_warned_about(tmp_path):
+    intro = ("Intro.\n\n## Background\n\nx\n\n## Details\n\ny\n\n## Details\n\nz\n\n```\n## Details\n```\n\n"
+             "## From the reporting\n\n## Own { #own-details }\n")
+    root = write_project(tmp_path, {"a.txt": "T\n\nText.\n"}, [page("page-one", ["a"], "Background")],
+                         intros={"page-one.md": intro})
+    code, _, err = curate(root)
+    assert code == 0
+    assert ("warning: content_sources/pages/page-one.md:3: heading 'Background' gets the same anchor (#background) "
+            "as the page title 'Background'; MkDocs would give one of them a numbered id\n    hint: reword the "
+            "heading, or give it its own id: ## Heading { #my-id }") in err
+    assert ("content_sources/pages/page-one.md:11: heading 'Details' gets the same anchor (#details) as the heading "
+            "on line 7") in err
+    assert ("content_sources/pages/page-one.md:19: heading 'From the reporting' gets the same anchor "
+            "(#from-the-reporting) as the heading 'From the reporting' curate adds") in err
+    assert err.count("content_sources/pages/page-one.md:") == 3  # not the fenced one, not the one with its own id
+
 # =============================================================================================
 # 4. slugs and paths
 # =============================================================================================

@@ -241,6 +241,9 @@ def load_project(root: os.PathLike | str) -> Project:
             text = r.read_text(rel)
             if text is not None:
                 intros[rel] = text
+                titles = [site.title] if rel == site.intro_rel else []
+                titles += [p.title for p in pages if p.intro_rel == rel]
+                _intro_headings(r, rel, text, titles, home=rel == site.intro_rel)
     if glossary_data is not None:
         glossary = _glossary(r, glossary_data, pages)
     glossary_broken = glossary_data is None and (r.root / "content_sources/glossary.yml").exists()
@@ -251,6 +254,33 @@ def load_project(root: os.PathLike | str) -> Project:
         raise ContentError(r.problems)
     return Project(str(r.root), site, pages, sorted(sources, key=lambda s: s.id), glossary, intros,
                    handwritten=[], warnings=sorted(set(r.warnings)))
+
+
+# Headings curate adds to the pages an intro appears on (see build.py).
+EXPLAINER_HEADINGS = ("From the reporting", "In their own words", "Related pages", "Pages that link here")
+HOME_HEADINGS = ("Pages", "Knowledge map", "Sources", "Pages that link here")
+
+
+def _intro_headings(r: _Reader, rel: str, text: str, titles: list[str], home: bool = False) -> None:
+    """Warn when an intro's headings would share an anchor (MkDocs would number one ``_1``)."""
+    taken = {slugify(t): f"the page title '{t}'" for t in titles}
+    taken.update({slugify(h): f"the heading '{h}' curate adds" for h in (HOME_HEADINGS if home else EXPLAINER_HEADINGS)})
+    fence = ""
+    for n, line in enumerate(text.split("\n"), 1):
+        m = re.match(r"^ {0,3}(`{3,}|~{3,})", line)
+        if m and (not fence or m.group(1)[0] == fence[0]):
+            fence = "" if fence else m.group(1)
+            continue
+        m = re.match(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", line)
+        if fence or not m or re.search(r"\{[^}]*#[^}]*\}\s*$", m.group(1)):
+            continue
+        slug = slugify(cleaning.clean_inline(m.group(1)))
+        if slug in taken:
+            r.warnings.append(Problem(rel, n, "", f"heading '{m.group(1)}' gets the same anchor (#{slug}) as "
+                                      f"{taken[slug]}; MkDocs would give one of them a numbered id",
+                                      "reword the heading, or give it its own id: ## Heading { #my-id }"))
+        else:
+            taken[slug] = f"the heading on line {n}"
 
 
 def _content_path(rel: str) -> str:
