@@ -684,6 +684,22 @@ def test_front_matter_in_a_plain_text_source_is_metadata_not_text(tmp_path):
     assert "published" not in err  # the date was read
 
 
+
+def test_curate_check_and_mkdocs_report_the_same_error_without_a_traceback(tmp_path):
+    root = write_project(tmp_path, {"art.txt": b"What is Llama?\n\nText\x00more\n"}, [page("page-one", ["art"])],
+                         curation=_one_page("title: What is Llama? #1 explainer"))
+    code, _, err = curate(root, command="check")
+    assert code == 1
+    assert "error: content_sources/articles/art.txt:3: NUL byte at byte offset 20" in err
+    assert "error: content_sources/curation.yml:6: pages[0].title: the text after ' #' is read as a YAML comment" in err
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-q", "-f", str(root / "mkdocs.yml"),
+                           "-d", str(root / "site")], capture_output=True, text=True, env=env, cwd=root)
+    assert proc.returncode == 1
+    assert "content_sources/articles/art.txt:3: NUL byte at byte offset 20" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert [p for p in snapshot(root / "docs") if not p.startswith("assets/")] == []
+
 # =============================================================================================
 # 3. headings and anchors
 # =============================================================================================
