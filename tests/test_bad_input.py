@@ -347,6 +347,12 @@ def test_latin_1_bytes_are_read_as_windows_1252(tmp_path):
     assert "content_sources/articles/art.txt:3: not valid UTF-8 (byte 0xE9 at byte offset 21)" in err
 
 
+def test_latin_1_file_ending_in_an_accent_is_not_mistaken_for_truncated_utf8(tmp_path):
+    root, code, err = _twin(tmp_path, "latin-end", "What is Llama?\n\nTea at the café".encode("latin-1"))
+    assert code == 0, err
+    assert "Tea at the café" in docs_text(root, "sources/art.md")
+
+
 def test_declared_encoding_wins_and_latin_1_means_windows_1252(tmp_path):
     data = "What is Llama?\n\nIt’s “quoted” in Windows-1252.\n".encode("cp1252")
     root, code, err = _twin(tmp_path, "declared", data, TWIN_META + "encoding: latin-1\n")

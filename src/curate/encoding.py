@@ -154,7 +154,9 @@ def decode(data: bytes, declared: str = "", repair: bool = True) -> Decoded:
         try:
             text, codec = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError as exc:
-            if exc.reason == "unexpected end of data" and exc.end == len(data):
+            if exc.reason == "unexpected end of data" and exc.end == len(data) and (
+                    len(data) - exc.start >= 2 or not data[:exc.start].isascii()):
+                # UTF-8 cut short; one stray byte after plain ASCII is more likely Windows-1252 ("café").
                 raise DecodeError(exc.start, f"the file ends in the middle of a UTF-8 character (byte offset "
                                              f"{exc.start}): it looks truncated", line_at(data, exc.start),
                                   "get the whole file again from where it came from") from None
