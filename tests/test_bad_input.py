@@ -1244,7 +1244,9 @@ def test_empty_sources_warn_naming_the_file_and_make_no_page_or_nav_entry(degene
 
 
 def test_case_08_headingless_text_becomes_one_passage_titled_from_the_file_name(degenerate_site):
-    root, _ = degenerate_site
+    root, err = degenerate_site
+    assert ("warning: content_sources/articles/headingless.txt: source has no headings: all its text is one "
+            "section, the lead\n    hint: if the article has sections, put each heading on a line of its own") in err
     assert front_matter(root, "sources/headingless.md")["title"] == "Headingless"
     page_html = site_html(root, "sources/headingless.md")
     assert element_text(page_html, "lead--p1") == DEGENERATE["headingless.txt"].strip()

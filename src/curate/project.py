@@ -405,7 +405,11 @@ def _load_source(r: _Reader, rel: str, sid: str, stem: str) -> Optional[Source]:
         else:
             message = "source has no text after cleaning; it makes no page"
         r.warnings.append(Problem(rel, 0, "", message, "check the file is the article you meant to add"))
-    elif meta.published is None:
+    else:
+        if all(not section.heading for section in source.sections):
+            r.warnings.append(Problem(rel, 0, "", "source has no headings: all its text is one section, the lead",
+                                      "if the article has sections, put each heading on a line of its own"))
+    if source.sections and meta.published is None:
         r.warnings.append(Problem(meta_rel if meta_data is not None else rel, 0, "published",
                                   "publication date unknown: relative dates ('last month') cannot be resolved",
                                   f"add 'published: YYYY-MM' to {meta_rel}"))
