@@ -142,6 +142,7 @@ def test_decoding_gives_clean_text_or_an_error_naming_a_byte_offset_and_line(dat
 @example("no")
 @example("1.0")
 @example("What is Llama? #1 explainer")
+@example("\uf900")  # a CJK compatibility ideograph: NFC gives its canonical equivalent
 def test_any_title_reaches_front_matter_and_nav_exactly(title):
     assume(title.strip())
     with tempfile.TemporaryDirectory() as tmp:
@@ -149,9 +150,10 @@ def test_any_title_reaches_front_matter_and_nav_exactly(title):
         commands.build(root)
         text = (root / "docs" / "page-one.md").read_text(encoding="utf-8")
         fm = yaml.safe_load(text[4:text.index("\n---\n", 4)])
-        assert fm["title"] == title.strip()
+        written = unicodedata.normalize("NFC", title.strip())  # the same text, in Unicode's canonical form
+        assert fm["title"] == written
         manifest = json.loads((root / "docs" / ".curate-manifest.json").read_text(encoding="utf-8"))
-        assert {title.strip(): "page-one.md"} in manifest["nav"][1]["Explainers"]
+        assert {written: "page-one.md"} in manifest["nav"][1]["Explainers"]
 
 
 # --- the whole build: any article text with any headings -------------------------------------
