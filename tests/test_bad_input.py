@@ -1305,7 +1305,8 @@ def test_empty_sources_are_errors_under_strict_and_nothing_is_written(tmp_path):
                                     "good.meta.yml": "published: 2024-08\n"}, [page("page-one", ["good"])])
     code, _, err = curate(root, "--strict")
     assert code == 1
-    assert "(strict) content_sources/articles/empty.txt: the file is empty; it makes no page" in err
+    assert "\ncontent_sources/articles/empty.txt: the file is empty; it makes no page" in err
+    assert "(an error under --strict)" in err and "<project>" not in err
     assert [p for p in snapshot(root / "docs") if not p.startswith("assets/")] == []
     assert curate(root)[0] == 0  # without --strict the rest of the site builds
     assert (root / "docs" / "sources" / "good.md").exists()

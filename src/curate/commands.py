@@ -124,9 +124,15 @@ def build(root: os.PathLike | str, force: bool = False, strict: bool = False) ->
     if problems:
         raise ContentError(problems)
     if strict and result.warnings:
-        raise ContentError([Problem("", 0, "", f"(strict) {w}") for w in result.warnings])
+        raise ContentError([Problem("", 0, "", _strict(w)) for w in result.warnings])
     result.backups = apply(root / "docs", result.writes)
     return result
+
+
+def _strict(warning: str) -> str:
+    """A warning's text with "(an error under --strict)" after its first line."""
+    first, sep, rest = warning.partition("\n")
+    return f"{first} (an error under --strict){sep}{rest}"
 
 
 @dataclass

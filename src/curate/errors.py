@@ -39,10 +39,9 @@ class Problem:
 
     def format(self) -> str:
         """Return the problem as ``file:line: key: message (hint)`` text."""
-        where = self.file or "<project>"
-        if self.line:
-            where += f":{self.line}"
-        text = f"{where}: "
+        text = ""
+        if self.file:
+            text = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
         if self.key:
             text += f"{self.key}: "
         text += self.message
