@@ -98,5 +98,11 @@ test: install browser-deps
 	$(MAKE) --no-print-directory test-build
 	$(BIN)/python -m pytest
 
+# Synthetic sites of 10, 100 and 1,000 articles: times curate build (from clean, no-op, one article
+# changed) and mkdocs build, peak memory and page sizes; writes BENCHMARKS.md. Takes 10-20 minutes;
+# not part of make test. BENCH_ARGS=--huge adds 10,000 articles (about an hour more).
+bench: install
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
 clean:
-	rm -rf site site-offline .pytest_cache test-artifacts
+	rm -rf site site-offline .pytest_cache test-artifacts bench-work

@@ -14,22 +14,35 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import json
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
 from . import render
 from .errors import ContentError, Problem
 from .knowledge_map import Node, render_svg
-from .linking import FoundLink, GlossaryLinker, TermLink, escape, find_links
+from .linking import FoundLink, GlossaryLinker, TermLink, escape, find_links, relative_link
 from .model import PageSpec, Project, Source
 from .quotes import QuoteUse, editor_quotes, find_quotes, normalize, verify
-from .slugs import unique_anchors
+from .slugs import file_slug, short_hash, unique_anchors
 
 HOME = "index.md"
 GLOSSARY = "glossary.md"
 TAGS = "tags.md"
 SOURCES_INDEX = "sources/index.md"
+SOURCES_BY_DATE = "sources/by-date"
+GLOSSARY_DIR = "glossary"
+TAGS_DIR = "tags"
 MAX_RELATED = 3
+# Size limits, so no page grows with the size of the site (a small site is not affected):
+LIST_MAX = 60      # pages or sources listed in full on the home page and the sources index
+NAV_MAX = 50       # pages at one level of the navigation before they are split into sections
+SECTIONS_MAX = 12  # sections side by side in the navigation before they are put in sections
+BACKLINKS_MAX = 20  # "Pages that link here" entries shown on a page
+MENTIONS_MAX = 10   # "Mentioned on" entries shown for a glossary term
+GLOSSARY_MAX = 60   # glossary terms on one page; more are split into a page per initial letter
+TAGGED_MAX = 60     # tagged pages listed on the tags page; more get a page per tag
 
 
 @dataclass
@@ -98,6 +111,7 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
     for spec in project.pages:
         for name in spec.terms:
             owners.setdefault(name, []).append(spec.id)
+    term_page = _glossary_pages(project.glossary)
     for term, anchor in zip(project.glossary, term_anchors):
         term.anchor = anchor
         owner = owners.get(term.term, [""])[0]
@@ -109,7 +123,7 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
         if term.page:
             term_links.append(TermLink(term, pages_by_id[term.page].docs_path))
         else:
-            term_links.append(TermLink(term, GLOSSARY, anchor))
+            term_links.append(TermLink(term, term_page[term.term], anchor))
     linker = GlossaryLinker(term_links)
 
     drafts: list[render.PageDraft] = []
@@ -211,12 +225,26 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
         d.prose = [linker.link(part, d.path, done) for part in d.prose]
 
     titles = {d.path: d.title for d in drafts}
+    explainer_set = {p.docs_path for p in project.pages}
     pages_mentioning: dict[str, list[str]] = {}
     for p, ts in mentions.items():
         if p.endswith(".md"):
             for t in ts:
                 pages_mentioning.setdefault(t, []).append(p)
+    letter_drafts: dict[str, render.PageDraft] = {}
     for term in project.glossary:
+        where = term_page[term.term]
+        if where == GLOSSARY:
+            page_draft = gd
+        elif where not in letter_drafts:
+            letter = _initial(term.term)
+            page_draft = letter_drafts[where] = render.PageDraft(
+                where, f"Glossary: {letter}", "glossary",
+                _fm(f"Glossary: {letter}", f"Glossary terms under {letter}.", "content_sources/glossary.yml", g_inputs),
+                "content_sources/glossary.yml", g_inputs)
+            page_draft.head.append(render.heading(1, f"Glossary: {letter}"))
+        else:
+            page_draft = letter_drafts[where]
         mentioned_on = sorted(pages_mentioning.get(term.term, []))
         block = [render.heading(2, term.term, term.anchor), "", escape(term.definition)]
         facts = []
@@ -224,12 +252,22 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
             facts.append("- Also written: " + ", ".join(escape(a) for a in term.aliases))
         if term.page:
             p = pages_by_id[term.page]
-            facts.append(f"- Explained on: [{escape(p.title)}]({p.docs_path})")
+            facts.append(f"- Explained on: [{escape(p.title)}]({relative_link(where, p.docs_path)})")
         if mentioned_on:
-            facts.append("- Mentioned on: " + ", ".join(f"[{escape(titles[m])}]({m})" for m in mentioned_on))
+            shown, more = _first_pages(mentioned_on, MENTIONS_MAX, explainer_set)
+            facts.append("- Mentioned on: " + ", ".join(f"[{escape(titles[m])}]({relative_link(where, m)})"
+                                                         for m in shown)
+                         + (f" and {more:,} more pages" if more else ""))
         if facts:
             block += [""] + facts
-        gd.tail.append("\n".join(block))
+        page_draft.tail.append("\n".join(block))
+    if letter_drafts:  # a large glossary: the glossary page lists every term, by initial letter
+        by_letter: dict[str, list[str]] = {}
+        for term in project.glossary:
+            by_letter.setdefault(_initial(term.term), []).append(
+                f"[{escape(term.term)}]({relative_link(GLOSSARY, term_page[term.term], term.anchor)})")
+        gd.tail.append(f"{len(project.glossary):,} terms, one page per initial letter:\n\n" + "\n".join(
+            f"- **{escape(letter)}:** " + ", ".join(links) for letter, links in by_letter.items()))
 
     # --- home -------------------------------------------------------------------------------
     h_inputs = ["content_sources/curation.yml", project.site.intro_rel]
@@ -270,15 +308,24 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
     # --- knowledge map and home lists -------------------------------------------------------
     edges = {(l.source_page, l.target_page) for l in links if l.source_page in explainer_paths
              and l.target_page in explainer_paths}
-    if project.pages:
+    if project.pages and len(project.pages) <= LIST_MAX:
         hd.tail.append("## Pages\n\n" + render.bullet_links(
             HOME, [(p.docs_path, p.title, escape(p.description)) for p in project.pages]))
+    elif project.pages:  # a large site: one line per navigation section instead of every page
+        sections = _explainer_sections(project)
+        hd.tail.append(f"## Pages\n\n{len(project.pages):,} pages in {len(sections):,} sections of the navigation; "
+                       "each line leads to the first page of a section.\n\n" + render.bullet_links(
+                           HOME, [(ps[0].docs_path, label, f"{len(ps):,} pages") for label, ps in sections]))
+    if project.pages:
         hd.tail.append("## Knowledge map\n\nEach circle is a page; a line joins two pages when one links to "
                        "the other.\n\n" + render_svg([Node(p.docs_path, p.title) for p in project.pages], edges))
     shown_sources = [s for s in project.sources if s.sections]
-    if shown_sources:
+    if shown_sources and len(shown_sources) <= LIST_MAX:
         hd.tail.append("## Sources\n\n" + render.bullet_links(
             HOME, [(s.docs_path, s.title, s.meta.date_text()) for s in shown_sources]))
+    elif shown_sources:
+        hd.tail.append(f"## Sources\n\n{len(shown_sources):,} articles, {_date_span(shown_sources)}, listed by "
+                       f"month of publication on the [Sources]({SOURCES_INDEX}) page.")
 
     # --- backlinks (prose links only; lists of related pages are not counted) ---------------
     incoming_by_target: dict[str, dict[str, str]] = {}
@@ -289,12 +336,15 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
             continue
         incoming = incoming_by_target.get(d.path, {})
         if incoming:
-            items = [(src, titles.get(src, src), f"“{escape(sentence)}”" if sentence else "")
-                     for src, sentence in sorted(incoming.items(), key=lambda kv: (kv[0] != HOME, kv[0]))]
-            d.tail.append("## Pages that link here\n\n" + render.bullet_links(d.path, items))
+            order = sorted(incoming, key=lambda src: (src != HOME, src))
+            shown, more = _first_pages(order, BACKLINKS_MAX, explainer_paths | {HOME})
+            items = [(src, titles.get(src, src), f"“{escape(incoming[src])}”" if incoming[src] else "")
+                     for src in shown]
+            d.tail.append("## Pages that link here\n\n" + render.bullet_links(d.path, items)
+                          + (f"\n\n…and {more:,} more pages." if more else ""))
 
     # --- sources index, tags ----------------------------------------------------------------
-    si_inputs = [s.path_rel for s in shown_sources]
+    si_inputs = [s.path_rel for s in shown_sources] if len(shown_sources) <= LIST_MAX else []
     sd = render.PageDraft(SOURCES_INDEX, "Sources", "sources",
                           _fm("Sources", "The articles this site is built from, with their metadata.",
                               "content_sources/articles/", si_inputs or ["content_sources/articles/"],
@@ -303,15 +353,54 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
     sd.head.append(render.heading(1, "Sources"))
     sd.head.append("The articles this site is built from. Each is kept exactly as delivered; its page shows "
                    "the cleaned text, with an anchor on every section and paragraph for citations.")
-    if shown_sources:
+    month_drafts: list[render.PageDraft] = []
+    if shown_sources and len(shown_sources) <= LIST_MAX:
         sd.tail.append(render.bullet_links(
             SOURCES_INDEX, [(s.docs_path, s.title, s.meta.date_text()) for s in shown_sources]))
+    elif shown_sources:  # a large site: one page per month of publication, and a calendar of them here
+        months = _sources_by_month(shown_sources)
+        for _, label, path, ss in months:
+            m_inputs = [s.path_rel for s in ss]
+            md = render.PageDraft(path, f"Sources: {label}", "sources",
+                                  _fm(f"Sources: {label}", f"The articles published in {label}.",
+                                      "content_sources/articles/", m_inputs, search={"boost": 0.5}),
+                                  "content_sources/articles/", m_inputs)
+            md.head.append(render.heading(1, f"Sources: {label}"))
+            md.tail.append(render.bullet_links(path, [(s.docs_path, s.title, s.meta.date_text()) for s in ss]))
+            month_drafts.append(md)
+        years: dict[str, list[str]] = {}
+        for (year, month), label, path, ss in months:
+            name = _dt.date(2000, month, 1).strftime("%B") if month else label
+            years.setdefault(str(year) if year else "Date unknown", []).append(
+                f"[{escape(name)}]({relative_link(SOURCES_INDEX, path)}) ({len(ss):,})")
+        sd.tail.append(f"{len(shown_sources):,} articles, {_date_span(shown_sources)}, by month of publication:\n\n"
+                       + "\n".join(f"- **{year}:** " + ", ".join(links) for year, links in years.items()))
     td = render.PageDraft(TAGS, "Tags", "tags",
                           _fm("Tags", "Pages of this site by tag.", "content_sources/curation.yml",
                               ["content_sources/curation.yml"]),
                           "content_sources/curation.yml", ["content_sources/curation.yml"])
     td.head.append(render.heading(1, "Tags"))
-    td.head.append("<!-- material/tags -->")
+    tag_drafts: list[render.PageDraft] = []
+    tagged: dict[str, int] = {}
+    for tags in [spec.tags for spec in project.pages] + [list(source_tags.get(s.id, ())) for s in shown_sources]:
+        for tag in set(tags):
+            tagged[tag] = tagged.get(tag, 0) + 1
+    if sum(tagged.values()) <= TAGGED_MAX:
+        td.head.append("<!-- material/tags -->")
+    else:  # a large site: one listing per tag, and the tags with their counts here
+        tag_paths = _tag_pages(sorted(tagged, key=lambda t: (t.casefold(), t)))
+        for tag, path in tag_paths.items():
+            t_inputs = ["content_sources/curation.yml"]
+            tdd = render.PageDraft(path, f"Tag: {tag}", "tags",
+                                   _fm(f"Tag: {tag}", f"Pages of this site tagged “{tag}”.",
+                                       "content_sources/curation.yml", t_inputs),
+                                   "content_sources/curation.yml", t_inputs)
+            tdd.head.append(render.heading(1, f"Tag: {tag}"))
+            tdd.head.append("<!-- material/tags { include: [" + json.dumps(tag) + "], toc: false } -->")
+            tag_drafts.append(tdd)
+        td.tail.append(f"{len(tagged):,} tags, each with a page listing the pages that carry it:\n\n"
+                       + render.bullet_links(TAGS, [(path, tag, f"{tagged[tag]:,} pages")
+                                                    for tag, path in tag_paths.items()]))
 
     # --- quote check ------------------------------------------------------------------------
     problems = []
@@ -334,12 +423,15 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
     if problems:
         raise ContentError(problems)
 
-    all_drafts = [hd] + drafts + [gd, sd, td]
+    all_drafts = ([hd] + drafts + [gd] + list(letter_drafts.values()) + [sd] + month_drafts + [td]
+                  + tag_drafts)
     files = {d.path: d.text().encode("utf-8") for d in all_drafts}
     edit_sources = {d.path: d.edit for d in all_drafts}
     seen = {d.path: linker.mentions_anywhere("\n\n".join(d.prose)) for d in drafts + [hd]}
     unlinked = _unlinked_mentions(project, seen, linked)
-    nav = _nav(project, shown_sources)
+    nav = _nav(project, shown_sources, _sources_by_month(shown_sources) if month_drafts else None,
+               [(d.title.split(": ", 1)[1], d.path) for d in letter_drafts.values()],
+               [(d.title.split(": ", 1)[1], d.path) for d in tag_drafts])
     return BuildPlan(files, edit_sources, nav, warnings, mentions, links, unlinked)
 
 
@@ -378,7 +470,7 @@ def _computed_related(pages: list[PageSpec], mentions: dict[str, set[str]]) -> d
     def add(planes: list[int], mask: int, k: int) -> None:  # planes += mask << k, bitwise ripple carry
         carry = mask
         while carry:
-            if k == len(planes):
+            while k >= len(planes):  # a page with tags but no terms starts at plane 1
                 planes.append(0)
             planes[k], carry = planes[k] ^ carry, planes[k] & carry
             k += 1
@@ -422,16 +514,136 @@ def _unlinked_mentions(project: Project, seen: dict[str, set[str]],
     return out
 
 
-def _nav(project: Project, shown_sources: list[Source]) -> list:
-    groups: dict[str, list] = {}
+def _first_pages(paths: list[str], limit: int, preferred: set[str]) -> tuple[list[str], int]:
+    """At most ``limit`` of ``paths`` (``preferred`` ones first, else in order) and how many are left out."""
+    if len(paths) <= limit:
+        return paths, 0
+    ranked = sorted(range(len(paths)), key=lambda i: (paths[i] not in preferred, i))[:limit]
+    return [paths[i] for i in sorted(ranked)], len(paths) - limit
+
+
+def _chunks(label: str, items: list) -> list[tuple[str, list]]:
+    """``items`` in runs of at most :data:`NAV_MAX`, labelled ``label (1–50)``, ``label (51–100)``…"""
+    if len(items) <= NAV_MAX:
+        return [(label, items)]
+    return [(f"{label} ({i + 1:,}–{min(i + NAV_MAX, len(items)):,})", items[i:i + NAV_MAX])
+            for i in range(0, len(items), NAV_MAX)]
+
+
+def _explainer_sections(project: Project) -> list[tuple[str, list[PageSpec]]]:
+    """Explainer pages by ``group`` (in curation order), a long group split into runs."""
+    groups: dict[str, list[PageSpec]] = {}
     for p in project.pages:
-        groups.setdefault(p.group or project.site.explainers_group, []).append({p.title: p.docs_path})
+        groups.setdefault(p.group or project.site.explainers_group, []).append(p)
+    return [chunk for name, pages in groups.items() for chunk in _chunks(name, pages)]
+
+
+def _initial(term: str) -> str:
+    """The glossary letter of a term: ``A``…``Z``, ``0–9`` or ``Other``."""
+    first = unicodedata.normalize("NFKD", term.strip()[:1]).encode("ascii", "ignore").decode("ascii").upper()
+    return first if first.isalpha() else "0–9" if first.isdigit() else "Other"
+
+
+def _glossary_pages(terms) -> dict[str, str]:
+    """Term → the page it is defined on: the glossary, or (more than GLOSSARY_MAX terms) its letter's page."""
+    if len(terms) <= GLOSSARY_MAX:
+        return {t.term: GLOSSARY for t in terms}
+    slugs = {"0–9": "0-9", "Other": "other"}
+    return {t.term: f"{GLOSSARY_DIR}/{slugs.get(_initial(t.term), _initial(t.term).lower())}.md" for t in terms}
+
+
+def _tag_pages(tags: list[str]) -> dict[str, str]:
+    """Tag → its page ``tags/<slug>.md`` (a hash keeps two tags that slug alike apart)."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for tag in tags:
+        slug = file_slug(tag)
+        if not slug or slug == "index" or slug in used:
+            slug = f"{slug or 'tag'}-{short_hash(tag)}"
+        used.add(slug)
+        out[tag] = f"{TAGS_DIR}/{slug}.md"
+    return out
+
+
+def _month_key(source: Source) -> tuple[int, int]:
+    d = source.meta.published
+    return (d.year, d.month) if d else (0, 0)
+
+
+def _sources_by_month(sources: list[Source]) -> list[tuple[tuple[int, int], str, str, list[Source]]]:
+    """``((year, month), label, page path, sources)`` per month of publication, oldest first, undated last."""
+    months: dict[tuple[int, int], list[Source]] = {}
+    for s in sources:
+        months.setdefault(_month_key(s), []).append(s)
+    out = []
+    for (year, month), ss in sorted(months.items(), key=lambda kv: (kv[0] == (0, 0), kv[0])):
+        if not year:
+            label, slug = "date unknown", "undated"
+        elif not month:
+            label, slug = f"{year} (month unknown)", f"{year}"
+        else:
+            label, slug = _dt.date(year, month, 1).strftime("%B %Y"), f"{year}-{month:02d}"
+        out.append(((year, month), label, f"{SOURCES_BY_DATE}/{slug}/index.md", ss))
+    return out
+
+
+def _date_span(sources: list[Source]) -> str:
+    dated = sorted((s.meta.published for s in sources if s.meta.published), key=lambda d: d.first_day())
+    if not dated:
+        return "none of them dated"
+    first, last = dated[0].human(), dated[-1].human()
+    return f"published in {first}" if first == last else f"published from {first} to {last}"
+
+
+def _nav(project: Project, shown_sources: list[Source], months: Optional[list] = None,
+         letters: Optional[list[tuple[str, str]]] = None, tags: Optional[list[tuple[str, str]]] = None) -> list:
+    """The MkDocs nav of the generated pages.
+
+    A small site gets one navigation section per ``group`` and every source under Reference.
+    A large one keeps every level short, so each page carries only its own part of the nav
+    (``navigation.prune``): groups become sections inside one "Explainers" section, a group
+    longer than :data:`NAV_MAX` is split into runs, and sources are listed by year and month
+    of publication, each month led by its page of sources.
+    """
     nav: list = [{"Home": HOME}]
-    for name, items in groups.items():
-        nav.append({name: items})
-    sources = [{"Sources": SOURCES_INDEX}] + [{s.title: s.docs_path} for s in shown_sources]
-    nav.append({"Reference": [{"Glossary": GLOSSARY}, {"Tags": TAGS}, {"Sources": sources}]})
+    sections = _explainer_sections(project)
+    entries = [{label: [{p.title: p.docs_path} for p in pages]} for label, pages in sections]
+    if len(project.pages) <= NAV_MAX and len(sections) <= SECTIONS_MAX:
+        nav.extend(entries)
+    else:
+        nav.append({project.site.explainers_group: _nested(entries)})
+    if not months:
+        sources = [{"Sources": SOURCES_INDEX}] + [{s.title: s.docs_path} for s in shown_sources]
+    else:
+        years: dict[str, list] = {}
+        for (year, _), label, path, ss in months:
+            entries = [{s.title: s.docs_path} for s in ss]
+            runs = _chunks(label, entries)
+            body = [path] + (entries if len(runs) == 1 else [{lab: items} for lab, items in runs])
+            years.setdefault(str(year) if year else "Date unknown", []).append({label: body})
+        sources = [{"Sources": SOURCES_INDEX}] + (
+            [{y: _nested(ms)} for y, ms in years.items()] if len(months) > SECTIONS_MAX and len(years) > 1
+            else [m for ms in years.values() for m in ms])
+    glossary = ([{"Glossary": [GLOSSARY] + _nested([{k: v} for k, v in letters], NAV_MAX)}] if letters
+                else [{"Glossary": GLOSSARY}])
+    tag_nav = [{"Tags": [TAGS] + _nested([{k: v} for k, v in tags], NAV_MAX)}] if tags else [{"Tags": TAGS}]
+    nav.append({"Reference": glossary + tag_nav + [{"Sources": sources}]})
     return nav
+
+
+def _nested(entries: list[dict], limit: int = SECTIONS_MAX) -> list[dict]:
+    """Nav entries, put in sections of at most ``limit``, named after their first and last.
+
+    Material renders every section beside the reader's own (pruned to a link) and loops over
+    each one's entries, so a page's share of the nav, and the time to render it, grows with
+    the number of sections side by side; nesting keeps both small.
+    """
+    while len(entries) > limit:
+        runs = -(-len(entries) // limit)
+        size = -(-len(entries) // runs)
+        entries = [{f"{next(iter(run[0]))} – {next(iter(run[-1]))}": run}
+                   for run in (entries[i:i + size] for i in range(0, len(entries), size))]
+    return entries
 
 
 def review_warnings(project: Project, today: Optional[_dt.date] = None) -> list[str]:

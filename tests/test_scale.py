@@ -1,0 +1,146 @@
+"""Large sites (issue 7): every page stays reachable, no page grows with the site, and the fast
+paths give the answers of the simple ones. No timings here: `make bench` measures those."""
+
+from __future__ import annotations
+
+import importlib.util
+import posixpath
+import re
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from curate import build as B
+from curate.knowledge_map import MAX_LINES, Node, render_svg
+from curate.linking import GlossaryLinker, _alias_pattern, _trie_pattern
+from curate.model import PageSpec, Project, SiteSpec
+from curate.project import load_project
+
+from .conftest import REPO
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("bench", REPO / "scripts" / "bench.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench", module)  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    """A synthetic site of 425 articles (bench.py's generator): past every size limit."""
+    root = tmp_path_factory.mktemp("large") / "project"
+    _bench().generate(root, 425)
+    project = load_project(root)
+    return project, B.plan_build(project)
+
+
+def _nav_paths(nav) -> list[str]:
+    out = []
+    for entry in nav:
+        values = [entry] if isinstance(entry, str) else list(entry.values())
+        for value in values:
+            out += [value] if isinstance(value, str) else _nav_paths(value)
+    return out
+
+
+def _nav_levels(nav):
+    yield nav
+    for entry in nav:
+        for value in ([] if isinstance(entry, str) else entry.values()):
+            if isinstance(value, list):
+                yield from _nav_levels(value)
+
+
+@pytest.mark.slow
+def test_every_generated_page_is_in_the_nav_exactly_once(large):
+    _, plan = large
+    paths = _nav_paths(plan.nav)
+    assert sorted(paths) == sorted(set(paths))
+    assert set(paths) == set(plan.files)
+
+
+@pytest.mark.slow
+def test_large_site_pages_are_split(large):
+    project, plan = large
+    assert any(p.startswith(f"{B.SOURCES_BY_DATE}/") for p in plan.files)
+    assert any(p.startswith(f"{B.TAGS_DIR}/") for p in plan.files)
+    assert any(p.startswith(f"{B.GLOSSARY_DIR}/") for p in plan.files)
+    home = plan.files[B.HOME].decode()
+    assert home.count("](topic-") <= B.LIST_MAX + 1 and "](sources/article-" not in home
+
+
+@pytest.mark.slow
+def test_lists_on_pages_are_capped(large):
+    _, plan = large
+    for path, data in plan.files.items():
+        text = data.decode()
+        if "## Pages that link here" in text:
+            block = text.split("## Pages that link here", 1)[1].split("\n## ", 1)[0]
+            assert block.count("\n- [") <= B.BACKLINKS_MAX, path
+        for line in re.findall(r"^- Mentioned on: .*$", text, re.M):
+            assert line.count("](") <= B.MENTIONS_MAX, path
+
+
+@pytest.mark.slow
+def test_every_relative_link_resolves(large):
+    _, plan = large
+    for path, data in plan.files.items():
+        for target in re.findall(r"\]\(([^)\s#]+\.md)(?:#[^)\s]*)?(?:\s+\"[^\"]*\")?\)", data.decode()):
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+            assert resolved in plan.files, (path, target)
+
+
+def _old_related(spec, pages, mentions):
+    mine = set(spec.terms) | mentions.get(spec.docs_path, set())
+    scored = []
+    for order, other in enumerate(pages):
+        if other.id == spec.id:
+            continue
+        theirs = set(other.terms) | mentions.get(other.docs_path, set())
+        score = len(mine & theirs) + 2 * len(set(spec.tags) & set(other.tags))
+        if score:
+            scored.append((-score, order, other.id))
+    return [pid for _, _, pid in sorted(scored)[:B.MAX_RELATED]]
+
+
+@pytest.mark.slow
+def test_related_pages_score_as_comparing_every_pair(large):
+    project, plan = large
+    fast = B._computed_related(project.pages, plan.mentions)
+    for spec in project.pages:
+        assert fast[spec.id] == _old_related(spec, project.pages, plan.mentions), spec.id
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["a", "ab", "b", "a b", "a-b", "ab c", "A", "B b", "é", "É b"]),
+                min_size=1, max_size=8, unique=True),
+       st.text(alphabet="abcAB éÉ-'s.", max_size=60))
+def test_trie_regex_matches_like_the_alternation(aliases, text):
+    aliases = sorted(aliases, key=lambda a: (-len(a), a))
+    suffix, flags = GlossaryLinker._SUFFIX, re.IGNORECASE
+    flat = re.compile(r"(?<![\w\-])(" + "|".join(_alias_pattern(a) for a in aliases) + ")" + suffix + r"(?![\w\-])", flags)
+    trie = re.compile(r"(?<![\w\-])(" + _trie_pattern(aliases) + ")" + suffix + r"(?![\w\-])", flags)
+    assert [(m.span(), m.group(1)) for m in trie.finditer(text)] == \
+           [(m.span(), m.group(1)) for m in flat.finditer(text)]
+
+
+def test_nav_of_thousands_of_pages_keeps_every_level_short():
+    pages = [PageSpec(f"p-{i}", f"Page {i}", "", "", group=f"Group {i // 25}") for i in range(5000)]
+    nav = B._nav(Project("", SiteSpec("Site", "", ""), pages, [], [], {}), [])
+    for level in _nav_levels(nav):
+        sections = [e for e in level if isinstance(e, dict) and isinstance(next(iter(e.values())), list)]
+        assert len(sections) <= B.SECTIONS_MAX and len(level) <= B.NAV_MAX + 1
+    assert sorted(_nav_paths(nav)) == sorted([B.HOME, B.GLOSSARY, B.TAGS, B.SOURCES_INDEX]
+                                             + [p.docs_path for p in pages])
+
+
+def test_a_dense_knowledge_map_draws_one_path():
+    nodes = [Node(f"p{i}.md", f"Page {i}") for i in range(20)]
+    edges = {(a.path, b.path) for a in nodes for b in nodes if a.path < b.path}
+    svg = render_svg(nodes, edges)
+    assert len(edges) > MAX_LINES and "<line " not in svg
+    assert svg.count('class="curate-map-edge"') == 1 and re.search(r'<path d="([^"]+)"', svg).group(1).count("M") == 190
