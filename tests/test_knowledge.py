@@ -239,7 +239,7 @@ def test_related_pages_are_computed_when_the_curation_file_lists_none(project):
 def test_knowledge_map_on_home_page_links_every_explainer_with_a_name(built):
     html = (built / "site" / "index.html").read_text(encoding="utf-8")
     svg = html.split('<div class="curate-map">', 1)[1].split("</svg>")[0]
-    nodes = re.findall(r'<a href="([^"]+)" aria-label="([^"]+)" class="curate-map-node">', svg)
+    nodes = re.findall(r'<a xlink:href="([^"]+)" aria-label="([^"]+)" class="curate-map-node">', svg)
     assert nodes == [("what-is-open-source/", "What is open source"),
                      ("why-meta-embraced-open-source/", "Why Meta embraced open source"),
                      ("what-is-llama/", "What is Llama"), ("security-threat/", "Security threat")]

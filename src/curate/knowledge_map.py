@@ -63,7 +63,8 @@ def render_svg(nodes: list[Node], edges: set[tuple[str, str]], link_prefix: str 
         pos.append((round(cx + RADIUS * 1.6 * math.cos(angle), 1), round(cy + RADIUS * math.sin(angle), 1)))
     parts = [
         f'<div class="curate-map"><svg viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="group" '
-        f'aria-labelledby="curate-map-title" xmlns="http://www.w3.org/2000/svg">',
+        f'aria-labelledby="curate-map-title" xmlns="http://www.w3.org/2000/svg" '
+        f'xmlns:xlink="http://www.w3.org/1999/xlink">',
         '<title id="curate-map-title">Knowledge map: the explainer pages and the links between them</title>',
     ]
     drawn = set()
@@ -86,7 +87,9 @@ def render_svg(nodes: list[Node], edges: set[tuple[str, str]], link_prefix: str 
         x, y = pos[i]
         label = html.escape(node.title, quote=True)
         lines = _wrap(node.title)
-        parts.append(f'<a href="{html.escape(link_prefix + node.path, quote=True)}" aria-label="{label}" '
+        # xlink:href, not href: Material's instant navigation rewrites every a[href] by assigning
+        # el.href, which throws on an SVG <a> (its href is read-only); browsers follow either.
+        parts.append(f'<a xlink:href="{html.escape(link_prefix + node.path, quote=True)}" aria-label="{label}" '
                      f'class="curate-map-node">')
         parts.append(f'<circle cx="{x}" cy="{y}" r="12"/>')
         for k, text in enumerate(lines):

@@ -14,12 +14,6 @@ pytestmark = pytest.mark.browser
 
 PAGES = docs_pages()
 
-# Material's instant navigation resolves every relative href on the page by assigning it back
-# (el.href = el.href), which throws for the knowledge map's SVG <a href> (SVGAElement.href is
-# read-only), on every load of the home page. The fix belongs in src/curate/knowledge_map.py
-# (write the map's links as xlink:href): see the closing report of issue 5. Until then that one
-# error is reported as an expected failure, never hidden: any other error still fails.
-KNOWN_MAP_ERROR = re.compile(r"Cannot set property href of #<SVGAElement> which has only a getter")
 
 
 def test_every_built_page_is_tested(built_site):
@@ -36,10 +30,7 @@ def test_page_loads_without_errors_or_other_origins(open_page, base_url, path):
     assert not foreign, f"requests to other origins: {foreign}"
     assert any(u.endswith("search/search_index.json") for u in rec.requests), rec.requests
     assert not rec.console_errors, rec.console_errors
-    unexpected = [e for e in rec.page_errors if not KNOWN_MAP_ERROR.search(e)]
-    assert not unexpected, unexpected
-    if rec.page_errors:
-        pytest.xfail(f"known: {rec.page_errors[0]} (knowledge map SVG links; fix in knowledge_map.py)")
+    assert not rec.page_errors, rec.page_errors
 
 
 def test_glossary_cross_link_lands_on_its_heading(open_page, base_url):
