@@ -135,6 +135,8 @@ class Corpus:
     groups: int = 0
     terms: int = 0
     words: list[int] = field(default_factory=list)
+    edited: str = ""                                       # the article edit_article changes
+    dependents: list[str] = field(default_factory=list)   # the pages made from the edited section
 
 
 def _sentence(rng: random.Random, terms: list[str]) -> str:
@@ -282,6 +284,9 @@ def generate(root: Path, n: int, seed: int = 7) -> Corpus:
                  "the paragraph it came from.\n")
         (pages_dir / f"{page_ids[i]}.md").write_text(intro, encoding="utf-8")
     (root / "content_sources" / "curation.yml").write_text("\n".join(c_lines) + "\n", encoding="utf-8")
+    k = n // 2  # edit_article changes the last section of this article, which feeds page k - 1
+    corpus.edited = corpus.article_ids[k]
+    corpus.dependents = sorted([f"sources/{corpus.article_ids[k]}.md"] + ([f"{page_ids[k - 1]}.md"] if k else []))
     (pages_dir / "index.md").write_text(
         "This synthetic site exists to measure how curate and MkDocs scale. Its explainers are made "
         "from generated articles about open source AI, large language models and their licences.\n",
@@ -307,6 +312,7 @@ class Run:
     peak_mb: float
     returncode: int
     output: str
+    cpu: float = 0.0   # user + system seconds of the process (and its children)
 
 
 def run(cmd: list[str], cwd: Path) -> Run:
@@ -322,7 +328,7 @@ def run(cmd: list[str], cwd: Path) -> Run:
         text = out.read().decode("utf-8", "replace")
     if p.returncode != 0:
         raise SystemExit(f"bench: {' '.join(cmd)} failed ({p.returncode}):\n{text[-4000:]}")
-    return Run(wall, usage.ru_maxrss / 1024, p.returncode, text)
+    return Run(wall, usage.ru_maxrss / 1024, p.returncode, text, usage.ru_utime + usage.ru_stime)
 
 
 def wrote(output: str) -> list[str]:
@@ -357,16 +363,24 @@ class Result:
     html_max_page: str = ""
     html_over: int = 0
     search_bytes: int = 0
+    profile: list = field(default_factory=list)
+    dependents: list[str] = field(default_factory=list)
 
 
 def med(runs: list[Run], attr: str = "wall") -> float:
     return statistics.median(getattr(r, attr) for r in runs)
 
 
+def spread(runs: list[Run]) -> str:
+    """``median s (min–max)``: a wide range says the machine was busy."""
+    walls = [r.wall for r in runs]
+    return f"{statistics.median(walls):.2f} s ({min(walls):.2f}–{max(walls):.2f})"
+
+
 def measure(root: Path, corpus: Corpus, runs: int, log) -> Result:
     curate = [str(BIN / "curate"), "build", "--project", str(root)]
     mkdocs = [str(BIN / "mkdocs"), "build", "--quiet", "-f", str(root / "mkdocs.yml"), "-d", str(root / "site")]
-    r = Result(corpus.n, words=sum(corpus.words))
+    r = Result(corpus.n, words=sum(corpus.words), dependents=corpus.dependents)
     for k in range(runs):
         clean_docs(root)
         r.clean.append(run(curate, root))
@@ -376,7 +390,7 @@ def measure(root: Path, corpus: Corpus, runs: int, log) -> Result:
         r.noop.append(run(curate, root))
         r.noop_written.append(len(wrote(r.noop[-1].output)))
         log(f"  no-op build {k + 1}: {r.noop[-1].wall:.2f} s, {r.noop_written[-1]} files")
-    target = corpus.article_ids[corpus.n // 2]
+    target = corpus.edited
     for k in range(runs):
         edit_article(root, target, k)
         r.change.append(run(curate, root))
@@ -395,6 +409,50 @@ def measure(root: Path, corpus: Corpus, runs: int, log) -> Result:
     index = site / "search" / "search_index.json"
     r.search_bytes = index.stat().st_size if index.exists() else 0
     return r
+
+
+# Where one `curate build` spends its time: cProfile of commands.prepare (load, render, compare; no
+# writes), run in a child process. Shares of profiled time, so the profiler's overhead cancels out.
+PROFILE = r"""
+import cProfile, json, pstats, sys
+from pathlib import Path
+from curate import commands
+pr = cProfile.Profile()
+pr.enable()
+commands.prepare(Path(sys.argv[1]))
+pr.disable()
+st = pstats.Stats(pr)
+stages = [
+    ("load_project: read, decode, clean and check every file", "project.py", "load_project"),
+    ("  parsing YAML (PyYAML's pure-Python loader)", "yamlio.py", "compose"),
+    ("  cleaning articles (cleaning.parse_plain_text)", "cleaning.py", "parse_plain_text"),
+    ("  decoding (encoding.decode)", "encoding.py", "decode"),
+    ("plan_build: render every page in memory", "build.py", "plan_build"),
+    ("  front matter (PyYAML's pure-Python dumper)", "yamlio.py", "dump_front_matter"),
+    ("  linking glossary terms (GlossaryLinker.link)", "linking.py", "link"),
+    ("  counting mentions (mentions, mentions_anywhere)", "linking.py", "mentions*"),
+    ("  finding links for backlinks (find_links)", "linking.py", "find_links"),
+    ("  passages: dates and escaping (passage_markdown)", "render.py", "passage_markdown"),
+    ("plan_writes: compare with docs/", "writer.py", "plan_writes"),
+]
+rows = []
+for label, file, name in stages:
+    total = 0.0
+    for (f, _, n), (_, _, _, ct, _) in st.stats.items():
+        if f.endswith(file) and (n == name or (name.endswith("*") and n.startswith(name[:-1]))):
+            total += ct
+    rows.append((label, total / st.total_tt))
+print(json.dumps(rows))
+"""
+
+
+def profile(root: Path) -> list:
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    out = subprocess.run([sys.executable, "-c", PROFILE, str(root)], capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        return []
+    import json
+    return json.loads(out.stdout)
 
 
 # --- report -----------------------------------------------------------------------------------------
@@ -439,48 +497,77 @@ def verdicts(results: dict[int, Result]) -> list[str]:
         return ["The targets are set at N = 1,000; run without `--sizes` to check them."]
     out = []
 
-    def line(ok: bool, text: str) -> None:
-        out.append(f"- {'holds' if ok else '**does not hold**'}: {text}")
+    def line(ok: bool, text: str, over: float = 0) -> None:
+        by = f"; {over:.1f}× the target" if not ok and over else ""
+        out.append(f"- {'holds' if ok else '**does not hold**'}: {text[:-1]}{by})" if text.endswith(")") else
+                   f"- {'holds' if ok else '**does not hold**'}: {text}")
 
     c, m = med(r.clean), med(r.mkdocs)
     per_article = c / r.n * 1000
-    line(c <= 0.10 * m, f"`curate build` from clean is {c / m:.1%} of `mkdocs build` (target at most 10%)")
-    line(per_article <= 5, f"`curate build` from clean takes {per_article:.2f} ms per article (target at most 5 ms)")
+    line(c <= 0.10 * m, f"`curate build` from clean is {c / m:.1%} of `mkdocs build` (target at most 10%)",
+         c / m / 0.10)
+    line(per_article <= 5, f"`curate build` from clean takes {per_article:.2f} ms per article (target at most 5 ms)",
+         per_article / 5)
     noop = med(r.noop)
     line(noop <= 0.5 and max(r.noop_written) == 0,
          f"no-op `curate build` takes {noop:.2f} s and writes {max(r.noop_written)} files "
-         "(target at most 0.5 s, no file)")
+         "(target at most 0.5 s, no file)", noop / 0.5)
     ch = med(r.change)
     names = r.change_written[-1]
-    line(ch <= 1.0, f"after one article changed, `curate build` takes {ch:.2f} s and rewrites "
-         f"{len(names)} files: {', '.join(f'`{x}`' for x in names)} (target at most 1 s, only dependent pages)")
+    same = all(sorted(w) == sorted(r.dependents) for w in r.change_written)
+    line(same, f"after one article changed, `curate build` rewrites {len(names)} files, "
+         f"{'exactly the pages made from the changed section' if same else 'not only the pages made from it'}: "
+         f"{', '.join(f'`{x}`' for x in names)} (target: only dependent pages)")
+    line(ch <= 1.0, f"after one article changed, `curate build` takes {ch:.2f} s (target at most 1 s)", ch / 1.0)
     small = results.get(100)
     if small:
         ratio = (m / r.html_pages) / (med(small.mkdocs) / small.html_pages)
+        cpu_ratio = (med(r.mkdocs, "cpu") / r.html_pages) / max(1e-9, med(small.mkdocs, "cpu") / small.html_pages)
         line(ratio <= 1.5, f"`mkdocs build` time per page at N = 1,000 is {ratio:.2f}× its time per page at "
-             "N = 100 (target at most 1.5×)")
+             f"N = 100; in processor time, {cpu_ratio:.2f}× (target at most 1.5×)")
     line(r.html_max <= 80 * 1024, f"largest page is {kb(r.html_max)} (`{r.html_max_page}`; target at most 80 KB)")
     peak = max(x.peak_mb for x in r.clean + r.noop + r.change)
     line(peak <= 500, f"peak memory of `curate build` is {peak:.0f} MB (target at most 500 MB)")
+    if c > 0.10 * m or per_article > 5 or noop > 0.5 or ch > 1.0:
+        out += [
+            "",
+            "Why the `curate build` targets do not hold: every build, even one with nothing to do, loads and "
+            "checks every file in `content_sources/` and renders every page in memory, then compares the "
+            "result with `docs/` and writes only what differs (so the no-op and one-article builds write "
+            "the right files, but cost as much as a build from clean, minus the writes). Meeting 0.5 s "
+            "and 1 s needs a cache that skips unchanged articles and pages, in `commands.prepare` and "
+            "`project.load_project`; meeting 5 ms per article needs the loading and the YAML work below "
+            "to be cheaper (PyYAML's C loader and dumper, libyaml, parse and dump the same files several "
+            "times faster).",
+        ]
+        if r.profile:
+            out += ["", "Where one `curate build` spends its time at N = 1,000 (cProfile, share of the "
+                    "profiled time; sub-items are part of the line above them):", "",
+                    "| stage | share |", "| --- | ---: |"]
+            out += [f"| {label.replace('  ', '&nbsp;&nbsp;')} | {share:.0%} |" for label, share in r.profile]
     return out
 
 
 def report(results: dict[int, Result], runs: int, started: _dt.datetime, elapsed: float) -> str:
     rows_time = ["| N articles | pages built | words | curate build from clean | per article | no-op build "
-                 "(files written) | one article changed (files written) | mkdocs build | mkdocs per page "
+                 "[files written] | one article changed [files written] | mkdocs build | mkdocs per page "
                  "| curate / mkdocs |",
                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     rows_mem = ["| N articles | curate from clean | no-op | one changed | mkdocs build |",
                 "| ---: | ---: | ---: | ---: | ---: |"]
+    rows_cpu = ["| N articles | curate from clean | no-op | one changed | mkdocs build | mkdocs per page |",
+                "| ---: | ---: | ---: | ---: | ---: | ---: |"]
     rows_size = ["| N articles | HTML pages | HTML per page, median | largest page | pages over 80 KB "
                  "| search_index.json | per page |",
                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for n, r in sorted(results.items()):
         c, m = med(r.clean), med(r.mkdocs)
         rows_time.append(
-            f"| {n:,} | {r.html_pages:,} | {r.words:,} | {c:.2f} s | {c / n * 1000:.2f} ms | {med(r.noop):.2f} s "
-            f"({max(r.noop_written)}) | {med(r.change):.2f} s ({statistics.median(len(w) for w in r.change_written):g}) "
-            f"| {m:.2f} s | {m / r.html_pages * 1000:.1f} ms | {c / m:.1%} |")
+            f"| {n:,} | {r.html_pages:,} | {r.words:,} | {spread(r.clean)} | {c / n * 1000:.2f} ms | {spread(r.noop)} "
+            f"[{max(r.noop_written)}] | {spread(r.change)} [{statistics.median(len(w) for w in r.change_written):g}] "
+            f"| {spread(r.mkdocs)} | {m / r.html_pages * 1000:.1f} ms | {c / m:.1%} |")
+        rows_cpu.append(f"| {n:,} | {med(r.clean, 'cpu'):.2f} s | {med(r.noop, 'cpu'):.2f} s | {med(r.change, 'cpu'):.2f} s "
+                        f"| {med(r.mkdocs, 'cpu'):.2f} s | {med(r.mkdocs, 'cpu') / r.html_pages * 1000:.1f} ms |")
         rows_mem.append(f"| {n:,} | {max(x.peak_mb for x in r.clean):.0f} MB | {max(x.peak_mb for x in r.noop):.0f} MB "
                         f"| {max(x.peak_mb for x in r.change):.0f} MB | {max(x.peak_mb for x in r.mkdocs):.0f} MB |")
         rows_size.append(f"| {n:,} | {r.html_pages:,} | {kb(r.html_median)} | {kb(r.html_max)} (`{r.html_max_page}`) "
@@ -503,7 +590,9 @@ def report(results: dict[int, Result], runs: int, started: _dt.datetime, elapsed
         f"{GROUP_SIZE} pages, two tags per page (one of {len(TAGS)} broad tags and one per group), a glossary of "
         f"{len(CORE_TERMS)} common terms plus {TOPICAL_TERMS_PER_GROUP} topical terms per group, and publication "
         f"dates spread over {MONTHS} months. Every figure is the median of {runs} runs of a "
-        "separate process (wall-clock time); memory is the peak resident set of the process (`wait4`).",
+        "separate process (wall-clock time), with the fastest and slowest run in parentheses: the machine is "
+        "shared, so a wide range means other work was running. Memory is the peak resident set of the "
+        "process (`wait4`).",
         "",
         "- *curate build from clean*: `curate build --project DIR` with `docs/` emptied (all pages written).",
         "- *no-op build*: the same command again, nothing changed; the number of files written should be 0.",
@@ -515,6 +604,13 @@ def report(results: dict[int, Result], runs: int, started: _dt.datetime, elapsed
         "## Time",
         "",
         *rows_time,
+        "",
+        "## Processor time",
+        "",
+        "User plus system time of each process, median of the same runs: less disturbed than wall-clock "
+        "time by other work on the machine, though not immune to it.",
+        "",
+        *rows_cpu,
         "",
         "## Peak memory",
         "",
@@ -559,6 +655,8 @@ def main(argv=None) -> int:
         log(f"N = {n}: generating {root}")
         corpus = generate(root, n)
         results[n] = measure(root, corpus, runs, log)
+        if n == 1000:
+            results[n].profile = profile(root)
         if not args.keep:
             shutil.rmtree(root)
         Path(args.out).write_text(report(results, runs, started, time.perf_counter() - t0), encoding="utf-8")
