@@ -87,7 +87,7 @@ test-unit: install browser-deps
 # A full build into a temporary copy of the project: curate build, then a strict MkDocs build.
 test-build: install
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	tar --exclude=./.venv --exclude=./site --exclude=./.git -cf - . | tar -xf - -C "$$tmp" && \
+	tar --exclude=./.venv --exclude=./site --exclude=./.git --exclude=./.curate-cache -cf - . | tar -xf - -C "$$tmp" && \
 	$(BIN)/curate build --project "$$tmp" --strict && \
 	$(BIN)/mkdocs build --strict --quiet -f "$$tmp/mkdocs.yml" -d "$$tmp/site" && \
 	echo "test-build: curate build and mkdocs build --strict passed in a temporary copy"

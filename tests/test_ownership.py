@@ -315,3 +315,61 @@ def test_output_is_lf_utf8_and_sorted(docs):
     manifest = (docs / ".curate-manifest.json").read_text(encoding="utf-8")
     keys = list(json.loads(manifest)["files"])
     assert keys == sorted(keys)
+
+
+# --- the no-op fast path (curate.cache) ---------------------------------------------------------
+
+def test_unchanged_inputs_skip_the_build_but_any_change_is_seen(project):
+    first = build(project)
+    assert first.plan is not None and len(first.written) == 9
+    again = build(project)
+    assert again.plan is None and again.written == [] and len(again.unchanged) == 9  # nothing loaded
+    docs = project / "docs"
+    # a hand edit is still caught
+    edited = _hand_edit(docs)
+    with pytest.raises(Exception) as exc:
+        build(project)
+    assert "edited by hand" in str(exc.value)
+    assert main(["build", "--project", str(project), "--force", "-q"]) == 0
+    assert (docs / ".what-is-llama.md.hand-edited").read_bytes() == edited
+    # a new hand-written page (it may link to explainers) and a changed source are both seen
+    (docs / "notes.md").write_text("# Notes\n\nSee [Llama](what-is-llama.md).\n", encoding="utf-8")
+    assert build(project).written == ["what-is-llama.md"]
+    intro = project / "content_sources" / "pages" / "security-threat.md"
+    intro.write_text(intro.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    assert build(project).written == ["security-threat.md"]
+    # a deleted generated page is rebuilt, and --force always makes a full build
+    (docs / "tags.md").unlink()
+    assert build(project).written == ["tags.md"]
+    assert build(project, force=True).plan is not None
+
+
+def test_the_cache_never_changes_what_a_build_writes(tmp_path):
+    from .conftest import copy_project
+
+    cached = copy_project(tmp_path / "cached")
+    fresh = copy_project(tmp_path / "fresh")
+    build(cached)
+    for root in (cached, fresh):
+        intro = root / "content_sources" / "pages" / "what-is-llama.md"
+        intro.write_text(intro.read_text(encoding="utf-8") + "\nSame change.\n", encoding="utf-8")
+        build(root)
+        build(root)
+    assert _snapshot(cached / "docs") == _snapshot(fresh / "docs")
+
+
+@pytest.mark.parametrize("title", ["Security threat: what a leaked Llama means", "\"Open\" source? Llama's licence",
+                                   "What is Llama? #1 explainer", "2024-07-23", "no", "1.0", "- leading dash",
+                                   "* star", "什么是开源", "Emoji 🚨 at the end 🚨", "back\\slash", "tab\there",
+                                   "'single' and \"double\"", "€ sign and café", "x" * 300])
+def test_libyaml_and_pyyaml_write_the_same_front_matter(title):
+    """Output is byte-identical whether or not PyYAML was built with libyaml."""
+    import yaml
+
+    from curate import yamlio
+
+    data = {"title": title, "tags": [title, "b"], "curate": {"edit": "content_sources/x.md"}}
+    slow = yaml.dump(data, Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False, width=10_000,
+                     default_flow_style=False)
+    assert yamlio.dump_front_matter(data) == f"---\n{slow}---\n"
+    assert yaml.safe_load(slow)["title"] == title

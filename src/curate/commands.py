@@ -15,6 +15,7 @@ from typing import Optional
 from .build import BuildPlan, plan_build, review_warnings
 from .errors import ContentError, Problem
 from .project import load_project
+from . import cache, writer
 from .writer import MANIFEST, Change, WritePlan, apply, plan_writes, read_manifest
 
 
@@ -119,14 +120,41 @@ def build(root: os.PathLike | str, force: bool = False, strict: bool = False) ->
             warning under ``strict``.
     """
     root = Path(root)
-    result = prepare(root, force)
-    problems = conflict_problems(result.writes)
-    if problems:
-        raise ContentError(problems)
+    docs = root / "docs"
+    manifest = read_manifest(docs)
+    print_ = cache.fingerprint(root, set(manifest.files))
+    result = None if force else _unchanged_since_last_build(root, docs, manifest, print_)
+    if result is None:
+        result = prepare(root, force)
+        problems = conflict_problems(result.writes)
+        if problems:
+            raise ContentError(problems)
     if strict and result.warnings:
         raise ContentError([Problem("", 0, "", _strict(w)) for w in result.warnings])
-    result.backups = apply(root / "docs", result.writes)
+    if result.writes is not None:
+        result.backups = apply(docs, result.writes)
+        manifest_bytes = (docs / MANIFEST).read_bytes()
+        cache.save(root, {"inputs": cache.fingerprint(root, set(result.writes.manifest.files)),
+                          "manifest": writer.sha256(manifest_bytes)}, result.warnings)
     return result
+
+
+def _unchanged_since_last_build(root: Path, docs: Path, manifest, print_: str) -> Optional[BuildResult]:
+    """A "nothing to do" result when inputs and generated pages are as last built, else ``None``.
+
+    See :mod:`curate.cache`.
+    """
+    state = cache.load(root)
+    if not state or not manifest.files or state.get("fingerprint") != {
+            "inputs": print_, "manifest": writer.sha256((docs / MANIFEST).read_bytes())}:
+        return None
+    for path, entry in manifest.files.items():
+        try:
+            if writer.sha256((docs / path).read_bytes()) != entry.get("sha256"):
+                return None
+        except OSError:
+            return None
+    return BuildResult(unchanged=sorted(manifest.files), warnings=list(state.get("warnings", [])))
 
 
 def _strict(warning: str) -> str:

@@ -307,6 +307,18 @@ def _convert(spec: Field, node: yaml.Node, file: str, path: str, problems: list[
     raise AssertionError(f"unknown field kind {kind}")
 
 
+# libyaml (bundled with PyYAML's wheels) parses and emits the same documents several times
+# faster than the pure-Python classes; both build the same nodes and text for what curate uses.
+# The checks on what a value really says (``_scalar_text``) read the raw text through the
+# marks' buffer, which only PyYAML's own loader keeps: text with a character those checks
+# are about ('#' comments, '&' anchors, '*' aliases, '!' tags, tabs and control characters,
+# which libyaml accepts where PyYAML does not) is parsed by PyYAML.
+_FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_NEEDS_RAW_TEXT = re.compile(r"[#&*!\t\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufffd\u2028\u2029]")
+_FastDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def compose(text: str, file: str, problems: list[Problem]) -> Optional[yaml.Node]:
     """Parse YAML text into a node tree, turning syntax errors into problems.
 
@@ -321,6 +333,11 @@ def compose(text: str, file: str, problems: list[Problem]) -> Optional[yaml.Node
                                     "YAML allows only spaces for indentation; replace the tab with spaces"))
             return None
     try:
+        if not _NEEDS_RAW_TEXT.search(text):
+            try:
+                return yaml.compose(text, Loader=_FastLoader)
+            except yaml.YAMLError:
+                pass  # libyaml words its errors differently: parse again for PyYAML's messages
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -376,5 +393,9 @@ def dump_front_matter(data: dict) -> str:
     Strings that YAML would read as dates, numbers or booleans are quoted by
     PyYAML's representer, so a load of the block gives the same strings back.
     """
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000, default_flow_style=False)
+    # libyaml writes characters beyond U+FFFF (emoji) as "\U0001F6A8" escapes; PyYAML writes them
+    # as they are. Such front matter goes through PyYAML so output never depends on libyaml.
+    dumper = yaml.SafeDumper if _ASTRAL.search(repr(data)) else _FastDumper
+    body = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000,
+                     default_flow_style=False)
     return f"---\n{body}---\n"
