@@ -309,14 +309,36 @@ def _convert(spec: Field, node: yaml.Node, file: str, path: str, problems: list[
 
 # libyaml (bundled with PyYAML's wheels) parses and emits the same documents several times
 # faster than the pure-Python classes; both build the same nodes and text for what curate uses.
-# The checks on what a value really says (``_scalar_text``) read the raw text through the
-# marks' buffer, which only PyYAML's own loader keeps: text with a character those checks
-# are about ('#' comments, '&' anchors, '*' aliases, '!' tags, tabs and control characters,
-# which libyaml accepts where PyYAML does not) is parsed by PyYAML.
+# libyaml accepts tabs and control characters where PyYAML reports them; text holding any
+# is parsed by PyYAML, so both give the same nodes or the same error.
 _FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
-_NEEDS_RAW_TEXT = re.compile(r"[#&*!\t\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufffd\u2028\u2029]")
+_PYYAML_ONLY = re.compile(r"[\t\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufffd\u2028\u2029]")
 _FastDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def _with_buffer(root: Optional[yaml.Node], text: str) -> Optional[yaml.Node]:
+    """Make libyaml's nodes look like PyYAML's: marks that keep the text, plain style ``None``.
+
+    ``_scalar_text`` reads the text around a value through its marks; libyaml's
+    mark ``index`` is a character index into ``text``, as PyYAML's is.
+    """
+    if root is None:
+        return None
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for attr in ("start_mark", "end_mark"):
+            m = getattr(node, attr)
+            setattr(node, attr, yaml.Mark(m.name, m.index, m.line, m.column, text, m.index))
+        if isinstance(node, yaml.ScalarNode) and node.style == "":
+            node.style = None  # libyaml marks a plain scalar '', PyYAML None
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return root
 
 
 def compose(text: str, file: str, problems: list[Problem]) -> Optional[yaml.Node]:
@@ -333,9 +355,9 @@ def compose(text: str, file: str, problems: list[Problem]) -> Optional[yaml.Node
                                     "YAML allows only spaces for indentation; replace the tab with spaces"))
             return None
     try:
-        if not _NEEDS_RAW_TEXT.search(text):
+        if _FastLoader is not yaml.SafeLoader and not _PYYAML_ONLY.search(text):
             try:
-                return yaml.compose(text, Loader=_FastLoader)
+                return _with_buffer(yaml.compose(text, Loader=_FastLoader), text)
             except yaml.YAMLError:
                 pass  # libyaml words its errors differently: parse again for PyYAML's messages
         return yaml.compose(text, Loader=yaml.SafeLoader)
