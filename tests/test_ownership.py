@@ -230,7 +230,8 @@ def test_validation_reports_every_problem_at_once_with_file_line_and_key(project
         "section 'what-is-lama'\n"
         "    hint: did you mean 'what-is-llama'?\n"
         "content_sources/curation.yml:8: pages[0].related[0]: no page with id 'what-is-open-sorce'\n"
-        "    hint: did you mean 'what-is-open-source'?\n"
+        "    hint: did you mean 'what-is-open-source'? (if 'what-is-open-sorce' is right, correct the page id on "
+        "line 11 of curation.yml)\n"
         "content_sources/curation.yml:9: pages[0].tags: expected a list, found the value 'models'\n"
         "    hint: write it as a list: [models]\n"
         "content_sources/curation.yml:10: pages[0].titel: unknown key\n"
@@ -241,7 +242,8 @@ def test_validation_reports_every_problem_at_once_with_file_line_and_key(project
         "YYYY-MM-DD\n"
         "    hint: write the date as 2024-08 or 2024-08-15\n"
         "content_sources/glossary.yml:17: terms[2].page: no page with id 'why-meta-embraced-open-source'\n"
-        "    hint: did you mean 'what-is-open-source'?\n"
+        "    hint: did you mean 'what-is-open-source'? (if 'why-meta-embraced-open-source' is right, correct the "
+        "page id on line 11 of curation.yml)\n"
     ), err
     assert err.count("\n    hint: ") == 12
     assert _snapshot(project / "docs") == before
@@ -373,3 +375,27 @@ def test_libyaml_and_pyyaml_write_the_same_front_matter(title):
                      default_flow_style=False)
     assert yamlio.dump_front_matter(data) == f"---\n{slow}---\n"
     assert yaml.safe_load(slow)["title"] == title
+
+
+def test_a_misspelled_page_id_is_named_with_its_line(project, capsys):
+    curation = project / "content_sources" / "curation.yml"
+    curation.write_text(curation.read_text(encoding="utf-8").replace("  - id: what-is-llama\n", "  - id: what-is-lama\n"),
+                        encoding="utf-8")
+    assert main(["build", "--project", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert ("content_sources/curation.yml:16: pages[0].related[0]: no page with id 'what-is-llama'\n"
+            "    hint: did you mean 'what-is-lama'? (if 'what-is-llama' is right, correct the page id on line 33 of "
+            "curation.yml)") in err
+    assert ("content_sources/pages/what-is-lama.md: intro file is missing\n    hint: create it with a paragraph in "
+            "your own words; or, if the page id is misspelled in content_sources/curation.yml, did you mean "
+            "'what-is-llama.md'?") in err
+
+
+def test_a_broken_curation_file_gives_one_error_not_a_cascade(project, capsys):
+    curation = project / "content_sources" / "curation.yml"
+    curation.write_text(curation.read_text(encoding="utf-8").replace("related: [what-is-open-source, what-is-llama]",
+                                                                     "related: [what-is-open-source, what-is-llama"),
+                        encoding="utf-8")
+    assert main(["build", "--project", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("curate build: 1 error; docs/ was not changed\ncontent_sources/curation.yml:")

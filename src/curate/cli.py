@@ -141,7 +141,7 @@ def _check(args, root: Path, out: TextIO, err: TextIO) -> int:
     for w in result.warnings:
         _say(err, f"warning: {w}", "yellow")
     if not args.quiet and result.report:
-        _say(out, "link health:")
+        _say(out, "link health (for information; not counted as warnings):")
         for line in result.report:
             _say(out, f"  {line}")
     failed = result.failed(args.strict)

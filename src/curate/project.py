@@ -235,8 +235,11 @@ def load_project(root: os.PathLike | str) -> Project:
             if r.inside(rel) is None:
                 continue
             if not (r.root / rel).is_file():
+                near = did_you_mean(Path(rel).name, sorted(f.name for f in (r.root / rel).parent.glob("*.md")))
                 r.problems.append(Problem(rel, 0, "", "intro file is missing",
-                                          "create it with a paragraph in your own words"))
+                                          "create it with a paragraph in your own words"
+                                          + (f"; or, if the page id is misspelled in content_sources/curation.yml, "
+                                             f"{near}" if near else "")))
                 continue
             text = r.read_text(rel)
             if text is not None:
@@ -245,7 +248,8 @@ def load_project(root: os.PathLike | str) -> Project:
                 titles += [p.title for p in pages if p.intro_rel == rel]
                 _intro_headings(r, rel, text, titles, home=rel == site.intro_rel)
     if glossary_data is not None:
-        glossary = _glossary(r, glossary_data, pages)
+        # Without a readable curation file every page id would look unknown; its own error says enough.
+        glossary = _glossary(r, glossary_data, pages, check_pages=curation is not None)
     glossary_broken = glossary_data is None and (r.root / "content_sources/glossary.yml").exists()
     if curation is not None:
         # With a broken glossary every term would look unknown; its own error says enough.
@@ -412,7 +416,8 @@ def _load_source(r: _Reader, rel: str, sid: str, stem: str) -> Optional[Source]:
     if source.sections and meta.published is None:
         r.warnings.append(Problem(meta_rel if meta_data is not None else rel, 0, "published",
                                   "publication date unknown: relative dates ('last month') cannot be resolved",
-                                  f"add 'published: YYYY-MM' to {meta_rel}"))
+                                  f"add 'published: YYYY-MM' to {meta_rel}" if meta_data is not None else
+                                  f"create {meta_rel} with 'title:' and 'published: YYYY-MM'"))
     return source
 
 
@@ -479,7 +484,7 @@ def _pages(r: _Reader, curation, sources: dict[str, Source]) -> list[PageSpec]:
     return pages
 
 
-def _glossary(r: _Reader, data, pages: list[PageSpec]) -> list[GlossaryTerm]:
+def _glossary(r: _Reader, data, pages: list[PageSpec], check_pages: bool = True) -> list[GlossaryTerm]:
     rel = "content_sources/glossary.yml"
     ids = [p.id for p in pages]
     terms: list[GlossaryTerm] = []
@@ -495,9 +500,9 @@ def _glossary(r: _Reader, data, pages: list[PageSpec]) -> list[GlossaryTerm]:
             continue
         seen[key] = entry.line_of("term")
         page = entry.get("page", "")
-        if page and page not in ids:
+        if page and page not in ids and check_pages:
             r.problems.append(Problem(rel, entry.line_of("page"), f"terms[{i}].page", f"no page with id '{page}'",
-                                      did_you_mean(page, ids) or "page ids are listed in content_sources/curation.yml"))
+                                      _unknown_page_hint(page, pages)))
             page = ""
         terms.append(GlossaryTerm(
             term=term, definition=entry["definition"], aliases=entry.get("aliases", []), page=page,
@@ -506,6 +511,15 @@ def _glossary(r: _Reader, data, pages: list[PageSpec]) -> list[GlossaryTerm]:
         ))
     terms.sort(key=lambda t: t.term.casefold())
     return terms
+
+
+def _unknown_page_hint(wanted: str, pages: list[PageSpec]) -> str:
+    """``did you mean 'x'?`` for an unknown page id, naming the line of 'x' in case its id is the typo."""
+    hint = did_you_mean(wanted, [p.id for p in pages])
+    if not hint:
+        return "page ids are listed under 'pages' in content_sources/curation.yml"
+    close = next(p for p in pages if hint == f"did you mean '{p.id}'?")
+    return f"{hint} (if '{wanted}' is right, correct the page id on line {close.line} of curation.yml)"
 
 
 def _check_page_refs(r: _Reader, curation, pages: list[PageSpec], glossary: list[GlossaryTerm],
@@ -520,7 +534,7 @@ def _check_page_refs(r: _Reader, curation, pages: list[PageSpec], glossary: list
         for j, other in enumerate(page.related):
             if other not in ids:
                 r.problems.append(Problem(rel, line, f"pages[{i}].related[{j}]", f"no page with id '{other}'",
-                                          did_you_mean(other, ids) or "page ids are listed under 'pages'"))
+                                          _unknown_page_hint(other, pages)))
             elif other == page.id:
                 r.problems.append(Problem(rel, line, f"pages[{i}].related[{j}]", "a page cannot be related to itself"))
         tline = entry.line_of("terms") if entry is not None else page.line

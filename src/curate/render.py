@@ -150,6 +150,8 @@ def source_metadata(source: Source, digest: str) -> str:
     if m.topic:
         rows.append(("Topic", escape(m.topic)))
     rows.append(("Snapshot", f"`{source.path_rel}` (SHA-256 `{digest[:16]}…`), kept exactly as delivered"))
+    rows.append(("Section ids", ", ".join(f"`{s.id}`" for s in source.sections)
+                 + f" (in `content_sources/curation.yml`, a page names a section as `{source.id}#<id>`)"))
     out = "\n".join(f"- **{k}:** {v}" for k, v in rows)
     if m.published_note:
         out += f"\n\n**About the date:** {escape(m.published_note)}"
