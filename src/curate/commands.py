@@ -14,6 +14,7 @@ from typing import Optional
 
 from .build import BuildPlan, plan_build, review_warnings
 from .errors import ContentError, Problem
+from .model import Project
 from .project import load_project
 from . import cache, writer
 from .writer import MANIFEST, Change, WritePlan, apply, plan_writes, read_manifest
@@ -30,8 +31,9 @@ class BuildResult:
         kept: Dropped pages kept because they were edited by hand.
         backups: ``(path, backup)`` pairs saved by ``--force``.
         warnings: Messages that did not stop the build.
-        plan: The build plan.
-        writes: The write plan.
+        plan: The build plan (``None`` when nothing changed since the last build).
+        writes: The write plan (``None`` likewise).
+        project: The loaded project (``None`` likewise).
     """
 
     written: list[str] = field(default_factory=list)
@@ -41,6 +43,7 @@ class BuildResult:
     backups: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     plan: Optional[BuildPlan] = None
+    project: Optional[Project] = None
     writes: Optional[WritePlan] = None
 
 
@@ -95,7 +98,7 @@ def prepare(root: Path, force: bool = False) -> BuildResult:
     manifest = read_manifest(docs)
     plan = plan_build(project, handwritten_pages(docs, set(manifest.files)))
     writes = plan_writes(docs, plan.files, plan.edit_sources, plan.nav, force=force)
-    result = BuildResult(plan=plan, writes=writes, warnings=list(plan.warnings))
+    result = BuildResult(plan=plan, writes=writes, warnings=list(plan.warnings), project=project)
     result.written = [c.path for c in writes.by_action("create", "update", "force")]
     result.unchanged = [c.path for c in writes.by_action("unchanged")]
     result.deleted = [c.path for c in writes.by_action("delete")]
@@ -209,7 +212,7 @@ def check(root: os.PathLike | str, today: Optional[_dt.date] = None) -> CheckRes
     if not out.errors and (not manifest_path.exists() or manifest_path.read_bytes() != writes.manifest.to_bytes()):
         out.errors.append(f"docs/{MANIFEST}: out of date; a build would rewrite it")
     out.warnings += result.warnings
-    project = load_project(root)
+    project = result.project  # loaded once, by prepare
     out.warnings += review_warnings(project, today)
     out.report = link_health(project, result.plan)
     return out
