@@ -85,13 +85,16 @@ def _fm(title: str, description: str, edit: str, inputs: list[str], **extra) -> 
     return fm
 
 
-def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -> BuildPlan:
+def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None,
+               link_report: bool = True) -> BuildPlan:
     """Render every generated page of the site in memory.
 
     Args:
         project: The loaded project.
         handwritten: ``docs/``-relative path → Markdown of pages people own;
             read for backlinks only.
+        link_report: Work out ``unlinked_mentions`` (for ``curate check``; it
+            does not change any page, and costs a second scan of every page).
 
     Returns:
         The plan.
@@ -427,8 +430,10 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None) -
                   + tag_drafts)
     files = {d.path: d.text().encode("utf-8") for d in all_drafts}
     edit_sources = {d.path: d.edit for d in all_drafts}
-    seen = {d.path: linker.mentions_anywhere("\n\n".join(d.prose)) for d in drafts + [hd]}
-    unlinked = _unlinked_mentions(project, seen, linked)
+    unlinked: dict[str, set[str]] = {}
+    if link_report:
+        seen = {d.path: linker.mentions_anywhere("\n\n".join(d.prose)) for d in drafts + [hd]}
+        unlinked = _unlinked_mentions(project, seen, linked)
     nav = _nav(project, shown_sources, _sources_by_month(shown_sources) if month_drafts else None,
                [(d.title.split(": ", 1)[1], d.path) for d in letter_drafts.values()],
                [(d.title.split(": ", 1)[1], d.path) for d in tag_drafts])

@@ -87,8 +87,13 @@ def _indent(text: str) -> str:
     return "\n".join(("    " + line).rstrip() for line in text.splitlines())
 
 
-def prepare(root: Path, force: bool = False) -> BuildResult:
+def prepare(root: Path, force: bool = False, link_report: bool = False) -> BuildResult:
     """Load, validate, render and plan the writes; nothing is written.
+
+    Args:
+        root: Project folder.
+        force: Plan to overwrite hand-edited pages.
+        link_report: Also work out the link-health report (``curate check``).
 
     Raises:
         ContentError: Content is invalid or the quote check fails.
@@ -96,7 +101,7 @@ def prepare(root: Path, force: bool = False) -> BuildResult:
     docs = root / "docs"
     project = load_project(root)
     manifest = read_manifest(docs)
-    plan = plan_build(project, handwritten_pages(docs, set(manifest.files)))
+    plan = plan_build(project, handwritten_pages(docs, set(manifest.files)), link_report=link_report)
     writes = plan_writes(docs, plan.files, plan.edit_sources, plan.nav, force=force)
     result = BuildResult(plan=plan, writes=writes, warnings=list(plan.warnings), project=project)
     result.written = [c.path for c in writes.by_action("create", "update", "force")]
@@ -195,7 +200,7 @@ def check(root: os.PathLike | str, today: Optional[_dt.date] = None) -> CheckRes
     root = Path(root)
     out = CheckResult()
     try:
-        result = prepare(root)
+        result = prepare(root, link_report=True)
     except ContentError as exc:
         out.errors += [p.format() for p in exc.problems]
         return out
