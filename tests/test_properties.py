@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import tempfile
 import unicodedata
 from pathlib import Path
 
 import markdown
-import pytest
 import yaml
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
@@ -29,7 +27,7 @@ from curate.errors import ContentError
 from curate.linking import escape
 from curate.slugs import file_slug, slugify, unique_anchors
 
-from .test_bad_input import (FILE_NAME, REPO, curation_yaml, generated, markdown_links, mkdocs, page, q,
+from .test_bad_input import (FILE_NAME, REPO, generated, markdown_links, mkdocs, page, q,
                              write_project)
 
 FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
@@ -294,7 +295,7 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None,
     for path, text in sorted(handwritten.items()):
         links += find_links(path, text)
     titles = {d.path: d.title for d in drafts + [hd, gd]}
-    titles.update({p: _title_of(text, p) for p, text in handwritten.items()})
+    titles.update({p: title_of(text, p) for p, text in handwritten.items()})
 
     # --- related pages ----------------------------------------------------------------------
     explainer_paths = {p.docs_path for p in project.pages}
@@ -440,13 +441,13 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None,
     return BuildPlan(files, edit_sources, nav, warnings, mentions, links, unlinked)
 
 
-def _title_of(text: str, path: str) -> str:
-    for line in text.split("\n"):
-        if line.startswith("title:"):
-            return line[6:].strip().strip("\"'")
-        if line.startswith("# "):
-            return line[2:].strip()
-    return path.rsplit("/", 1)[-1].rsplit(".", 1)[0].replace("-", " ").capitalize()
+def title_of(text: str, path: str) -> str:
+    """Title of a hand-written page: front-matter ``title``, else its first ``#`` heading, else the file name."""
+    m = re.search(r"^title:\s*(.+)$", text.split("\n---", 1)[0], re.MULTILINE) if text.startswith("---") else None
+    if m:
+        return m.group(1).strip().strip("\"'")
+    m = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
+    return m.group(1).strip() if m else path.rsplit("/", 1)[-1][:-3].replace("-", " ").capitalize()
 
 
 def _computed_related(pages: list[PageSpec], mentions: dict[str, set[str]]) -> dict[str, list[str]]:

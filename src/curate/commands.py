@@ -17,7 +17,7 @@ from .errors import ContentError, Problem
 from .model import Project
 from .project import load_project
 from . import cache, writer
-from .writer import MANIFEST, Change, WritePlan, apply, plan_writes, read_manifest
+from .writer import MANIFEST, WritePlan, apply, plan_writes, read_manifest
 
 
 @dataclass
@@ -142,8 +142,11 @@ def build(root: os.PathLike | str, force: bool = False, strict: bool = False) ->
     if result.writes is not None:
         result.backups = apply(docs, result.writes)
         manifest_bytes = (docs / MANIFEST).read_bytes()
-        cache.save(root, {"inputs": cache.fingerprint(root, set(result.writes.manifest.files)),
-                          "manifest": writer.sha256(manifest_bytes)}, result.warnings)
+        owned = set(result.writes.manifest.files)
+        # The inputs are the same files as before the build unless the set of generated pages changed
+        # (a page people own is then hashed, or no longer hashed): only then read them again.
+        inputs = print_ if owned == set(manifest.files) else cache.fingerprint(root, owned)
+        cache.save(root, {"inputs": inputs, "manifest": writer.sha256(manifest_bytes)}, result.warnings)
     return result
 
 
@@ -237,8 +240,3 @@ def link_health(project, plan: BuildPlan) -> list[str]:
     for path, terms in sorted(plan.unlinked_mentions.items()):
         lines.append(f"mentioned but not linked on docs/{path}: " + ", ".join(sorted(terms)))
     return lines
-
-
-def describe(changes: list[Change]) -> str:  # pragma: no cover - debugging aid
-    """One line per change, for ``--verbose``."""
-    return "\n".join(f"{c.action:18} docs/{c.path}" for c in changes)

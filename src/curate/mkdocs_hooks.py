@@ -34,6 +34,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from .build import title_of
 from .commands import build, handwritten_pages
 from .errors import ContentError
 from .writer import read_manifest
@@ -45,14 +46,6 @@ _state = {"command": "build"}
 def on_startup(command: str, dirty: bool) -> None:
     """Remember the MkDocs command (``build``, ``serve`` or ``gh-deploy``)."""
     _state["command"] = command
-
-
-def _title(text: str, path: str) -> str:
-    m = re.search(r"^title:\s*(.+)$", text.split("\n---", 1)[0], re.MULTILINE) if text.startswith("---") else None
-    if m:
-        return m.group(1).strip().strip("\"'")
-    m = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
-    return m.group(1).strip() if m else path.rsplit("/", 1)[-1][:-3].replace("-", " ").capitalize()
 
 
 def on_pre_build(config) -> None:
@@ -78,7 +71,7 @@ def on_pre_build(config) -> None:
     nav = list(manifest.nav)
     hand = handwritten_pages(docs, set(manifest.files))
     if hand and nav:
-        nav.append({"About this site": [{_title(text, p): p} for p, text in sorted(hand.items())]})
+        nav.append({"About this site": [{title_of(text, p): p} for p, text in sorted(hand.items())]})
     if nav:
         config.nav = _html_nav(nav)
 
