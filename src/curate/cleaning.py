@@ -101,7 +101,7 @@ _EMOJI_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 
 @dataclass
 class ParsedText:
-    """Structure found in one source's text.
+    """Structure found in one source's text (what a reader's cleaning returns).
 
     Attributes:
         title: Title found in the text, or ``''``.
@@ -111,6 +111,9 @@ class ParsedText:
         warnings: ``(line, message)`` for each thing worth telling the editor.
         left_out: ``(heading, line)`` of each section left out because no
             text was left in it after cleaning.
+        plain_text: The text quotations are verified against: the decoded
+            snapshot for text formats (``''`` stands for it), the extracted
+            article text for HTML.
     """
 
     title: str
@@ -118,6 +121,7 @@ class ParsedText:
     dropped: list[tuple[int, str, str]]
     warnings: list[tuple[int, str]]
     left_out: list[tuple[str, int]] = field(default_factory=list)
+    plain_text: str = ""
 
 
 def clean_inline(text: str, corrections: list[Correction] = (), html_markup: bool = True) -> str:

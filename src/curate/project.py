@@ -23,6 +23,7 @@ from typing import Optional
 from . import cleaning
 from .encoding import DecodeError, decode
 from .errors import ContentError, Problem, did_you_mean
+from .readers import Reader, reader_for, source_suffixes
 from .model import (Correction, GlossaryTerm, PageSpec, Project, SectionRef, SiteSpec, Source,
                     SourceMeta)
 from .slugs import FILE_SLUG, file_slug, slugify
@@ -30,14 +31,12 @@ from .yamlio import Field, Schema, compose
 
 CONTENT_DIR = "content_sources"
 ARTICLES_DIR = "content_sources/articles"
-SOURCE_SUFFIXES = (".txt", ".md", ".markdown")
 META_SUFFIX = ".meta.yml"
 RESERVED_IDS = {"index", "glossary", "tags", "sources", "404", "search", "assets", "about", "editing"}
 # docs/sources/index.md lists the sources: no source may be called "index".
 RESERVED_SOURCE_IDS = {"index"}
 # A source this large is probably not one article (a whole saved site, a binary file).
 MAX_SOURCE_BYTES = 2_000_000
-_FRONT_MATTER_KEY = re.compile(r"^[A-Za-z_][\w-]*:(\s|$)")
 
 
 def _id_check(value: str) -> str:
@@ -187,6 +186,20 @@ class _Reader:
             self.warnings.append(Problem(rel, note.line, "", note.message, note.hint))
         return decoded.text
 
+    def read_source_text(self, rel: str, reader: Reader, declared: str = "") -> Optional[str]:
+        """A source snapshot decoded by its reader, or ``None`` (and a problem)."""
+        data = self.read_bytes(rel)
+        if data is None:
+            return None
+        try:
+            decoded = reader.load(data, declared)
+        except DecodeError as exc:
+            self.problems.append(Problem(rel, exc.line, "", exc.reason, exc.hint))
+            return None
+        for note in decoded.notes:
+            self.warnings.append(Problem(rel, note.line, "", note.message, note.hint))
+        return decoded.text
+
     def yaml(self, rel: str, schema: Schema, required: bool = True):
         text = self.read_text(rel) if (self.root / rel).exists() or required else None
         if text is None:
@@ -303,8 +316,10 @@ def _load_sources(r: _Reader) -> list[Source]:
         if name.startswith(".") or name.endswith(META_SUFFIX):
             continue
         rel = f"{ARTICLES_DIR}/{name}"
-        if not name.endswith(SOURCE_SUFFIXES):
-            r.warnings.append(Problem(rel, 0, "", "not a source article (.txt or .md); ignored"))
+        reader = reader_for(name)
+        if reader is None or not path.is_file():
+            what = "a folder" if path.is_dir() else "not a source article (" + ", ".join(source_suffixes()) + ")"
+            r.warnings.append(Problem(rel, 0, "", f"{what}; ignored"))
             continue
         stem = name.rsplit(".", 1)[0]
         sid = file_slug(stem)
@@ -321,14 +336,14 @@ def _load_sources(r: _Reader) -> list[Source]:
                                       "the list of sources)", f"rename the file, such as {sid}-article{path.suffix}"))
             continue
         ids[sid] = rel
-        source = _load_source(r, rel, sid, stem)
+        source = _load_source(r, reader, rel, sid, stem)
         if source is not None:
             sources.append(source)
         else:
             r.failed.add(sid)  # its error is reported; pages naming it need no second one
     for path in sorted(folder.glob("*" + META_SUFFIX)):
         stem = path.name[: -len(META_SUFFIX)]
-        if not any((folder / (stem + s)).exists() for s in SOURCE_SUFFIXES):
+        if not any((folder / (stem + s)).is_file() for s in source_suffixes()):
             r.problems.append(Problem(r.rel(path), 0, "", "metadata without a source file beside it",
                                       f"add {stem}.txt or rename the metadata file"))
     return sources
@@ -347,28 +362,27 @@ def _meta(r: _Reader, data, rel: str) -> SourceMeta:
     )
 
 
-def _front_matter(r: _Reader, rel: str, text: str):
+def _front_matter(r: _Reader, rel: str, reader: Reader, text: str):
     """``(metadata mapping or None, body, body_first_line)`` of a source's text.
 
-    Front matter (``---`` … ``---`` at the very top) is read in ``.md`` and
-    ``.txt`` sources alike; one opened but never closed is an error.
+    The reader decides what metadata the format carries (front matter in
+    ``.md`` and ``.txt`` sources alike); front matter opened but never closed
+    is an error.
     """
-    fm, body, first = cleaning.split_front_matter(text)
-    if not fm and text.startswith("---\n"):
-        second = text.split("\n", 2)[1]
-        if _FRONT_MATTER_KEY.match(second):
-            r.problems.append(Problem(rel, 1, "", "front matter opened with '---' on line 1 is never closed",
-                                      "end the metadata with a line holding only '---'"))
-            return None, "", first
-    if not fm.strip():
-        return None, body, first
+    fm = reader.split_metadata(text)
+    if fm.unclosed:
+        r.problems.append(Problem(rel, 1, "", "front matter opened with '---' on line 1 is never closed",
+                                  "end the metadata with a line holding only '---'"))
+        return None, "", fm.body_first_line
+    if not fm.yaml:
+        return None, fm.body, fm.body_first_line
     # Front matter starts on line 2 of the file: one blank line first keeps every line number right.
-    node = compose("\n" + fm, rel, r.problems)
+    node = compose("\n" + fm.yaml, rel, r.problems)
     fm_data = META_SCHEMA.validate(node, rel, "", r.problems) if node is not None else None
-    return fm_data, body, first
+    return fm_data, fm.body, fm.body_first_line
 
 
-def _load_source(r: _Reader, rel: str, sid: str, stem: str) -> Optional[Source]:
+def _load_source(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> Optional[Source]:
     meta_rel = f"{ARTICLES_DIR}/{stem}{META_SUFFIX}"
     meta = SourceMeta()
     meta_data = None
@@ -376,7 +390,7 @@ def _load_source(r: _Reader, rel: str, sid: str, stem: str) -> Optional[Source]:
         meta_data = r.yaml(meta_rel, META_SCHEMA)
         if meta_data is not None:
             meta = _meta(r, meta_data, meta_rel)
-    text = r.read_text(rel, meta.encoding, repair=True)
+    text = r.read_source_text(rel, reader, meta.encoding)
     if text is None:
         return None
     size = (r.root / rel).stat().st_size
@@ -384,14 +398,11 @@ def _load_source(r: _Reader, rel: str, sid: str, stem: str) -> Optional[Source]:
         r.warnings.append(Problem(rel, 0, "", f"source is {size / 1e6:.1f} MB (more than {MAX_SOURCE_BYTES / 1e6:.0f} "
                                   "MB): check it is one article, not a whole saved site",
                                   "split it, or keep only the article"))
-    fm_data, body, first = _front_matter(r, rel, text)
+    fm_data, body, first = _front_matter(r, rel, reader, text)
     if fm_data is not None and meta_data is None:
         meta = _meta(r, fm_data, rel)
     default_title = stem.replace("-", " ").replace("_", " ").strip().capitalize()
-    if rel.endswith(".txt"):
-        parsed = cleaning.parse_plain_text(body, meta.corrections, meta.title, first, default_title)
-    else:
-        parsed = cleaning.parse_markdown(body, first, meta.corrections, meta.title, default_title)
+    parsed = reader.parse(body, first, meta.corrections, meta.title, default_title)
     for line, message in parsed.warnings:
         r.warnings.append(Problem(rel, line, "", message))
     r.left_out[sid] = parsed.left_out
@@ -400,7 +411,7 @@ def _load_source(r: _Reader, rel: str, sid: str, stem: str) -> Optional[Source]:
             r.problems.append(Problem(meta_rel, 0, "corrections", f"'{c.original}' does not occur in {rel}",
                                       "copy the text exactly as printed"))
     title = meta.title or parsed.title or default_title
-    source = Source(sid, rel, text, meta, title, parsed.sections, parsed.dropped)
+    source = Source(sid, rel, parsed.plain_text or text, meta, title, parsed.sections, parsed.dropped)
     if not source.sections:
         if not text.strip():
             message = "the file is empty; it makes no page"
