@@ -102,7 +102,7 @@ test: install browser-deps
 # changed) and mkdocs build, peak memory and page sizes; writes BENCHMARKS.md. Takes 10-20 minutes;
 # not part of make test. BENCH_ARGS=--huge adds 10,000 articles (about an hour more).
 bench: install
-	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf site site-offline .pytest_cache test-artifacts bench-work

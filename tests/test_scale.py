@@ -13,6 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curate import build as B
+from curate.pages import common as C
+from curate.pages import explainer as E
+from curate.pages import glossary as G
+from curate.pages import nav as N
+from curate.pages.related import computed_related
 from curate.knowledge_map import MAX_LINES, Node, render_svg
 from curate.linking import GlossaryLinker, _alias_pattern, _trie_pattern
 from curate.model import PageSpec, Project, SiteSpec
@@ -22,7 +27,7 @@ from .conftest import REPO
 
 
 def _bench():
-    spec = importlib.util.spec_from_file_location("bench", REPO / "scripts" / "bench.py")
+    spec = importlib.util.spec_from_file_location("bench", REPO / "benchmarks" / "bench.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("bench", module)  # dataclasses look their module up there
     spec.loader.exec_module(module)
@@ -66,11 +71,11 @@ def test_every_generated_page_is_in_the_nav_exactly_once(large):
 @pytest.mark.slow
 def test_large_site_pages_are_split(large):
     project, plan = large
-    assert any(p.startswith(f"{B.SOURCES_BY_DATE}/") for p in plan.files)
-    assert any(p.startswith(f"{B.TAGS_DIR}/") for p in plan.files)
-    assert any(p.startswith(f"{B.GLOSSARY_DIR}/") for p in plan.files)
-    home = plan.files[B.HOME].decode()
-    assert home.count("](topic-") <= B.LIST_MAX + 1 and "](sources/article-" not in home
+    assert any(p.startswith(f"{C.SOURCES_BY_DATE}/") for p in plan.files)
+    assert any(p.startswith(f"{C.TAGS_DIR}/") for p in plan.files)
+    assert any(p.startswith(f"{C.GLOSSARY_DIR}/") for p in plan.files)
+    home = plan.files[C.HOME].decode()
+    assert home.count("](topic-") <= C.LIST_MAX + 1 and "](sources/article-" not in home
 
 
 @pytest.mark.slow
@@ -80,9 +85,9 @@ def test_lists_on_pages_are_capped(large):
         text = data.decode()
         if "## Pages that link here" in text:
             block = text.split("## Pages that link here", 1)[1].split("\n## ", 1)[0]
-            assert block.count("\n- [") <= B.BACKLINKS_MAX, path
+            assert block.count("\n- [") <= C.BACKLINKS_MAX, path
         for line in re.findall(r"^- Mentioned on: .*$", text, re.M):
-            assert line.count("](") <= B.MENTIONS_MAX, path
+            assert line.count("](") <= G.MENTIONS_MAX, path
 
 
 @pytest.mark.slow
@@ -104,13 +109,13 @@ def _old_related(spec, pages, mentions):
         score = len(mine & theirs) + 2 * len(set(spec.tags) & set(other.tags))
         if score:
             scored.append((-score, order, other.id))
-    return [pid for _, _, pid in sorted(scored)[:B.MAX_RELATED]]
+    return [pid for _, _, pid in sorted(scored)[:E.MAX_RELATED]]
 
 
 @pytest.mark.slow
 def test_related_pages_score_as_comparing_every_pair(large):
     project, plan = large
-    fast = B._computed_related(project.pages, plan.mentions)
+    fast = computed_related(project.pages, plan.mentions, E.MAX_RELATED)
     for spec in project.pages:
         assert fast[spec.id] == _old_related(spec, project.pages, plan.mentions), spec.id
 
@@ -130,11 +135,11 @@ def test_trie_regex_matches_like_the_alternation(aliases, text):
 
 def test_nav_of_thousands_of_pages_keeps_every_level_short():
     pages = [PageSpec(f"p-{i}", f"Page {i}", "", "", group=f"Group {i // 25}") for i in range(5000)]
-    nav = B._nav(Project("", SiteSpec("Site", "", ""), pages, [], [], {}), [])
+    nav = N.nav(Project("", SiteSpec("Site", "", ""), pages, [], [], {}), [])
     for level in _nav_levels(nav):
         sections = [e for e in level if isinstance(e, dict) and isinstance(next(iter(e.values())), list)]
-        assert len(sections) <= B.SECTIONS_MAX and len(level) <= B.NAV_MAX + 1
-    assert sorted(_nav_paths(nav)) == sorted([B.HOME, B.GLOSSARY, B.TAGS, B.SOURCES_INDEX]
+        assert len(sections) <= N.SECTIONS_MAX and len(level) <= C.NAV_MAX + 1
+    assert sorted(_nav_paths(nav)) == sorted([C.HOME, C.GLOSSARY, C.TAGS, C.SOURCES_INDEX]
                                              + [p.docs_path for p in pages])
 
 

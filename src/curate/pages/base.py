@@ -1,0 +1,209 @@
+"""What every page builder shares: page kinds, the site index and the builder interface.
+
+A build runs every builder in two passes (MkDocs and Pelican likewise gather
+everything before they resolve links):
+
+1. :meth:`Builder.draft` — the pages whose prose is known from the builder's own
+   inputs (explainers, sources, the home page's intro), with glossary links
+   inserted and the facts other pages need (mentions, links, quotations)
+   recorded on each :class:`~curate.render.PageDraft`. These drafts are what an
+   incremental build caches: :meth:`Builder.draft_key` names every input a
+   draft is made from.
+2. :meth:`Builder.finish` — with every draft's facts in a :class:`LinkIndex`,
+   the parts that depend on other pages (related pages, backlinks, the
+   glossary's "mentioned on", lists of pages and sources) and the pages that
+   are nothing but such lists.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Optional
+
+from ..linking import FoundLink, GlossaryLinker, TermLink
+from ..model import PageSpec, Project, Source
+from ..slugs import unique_anchors
+
+if TYPE_CHECKING:
+    from ..render import PageDraft
+
+
+class PageKind(enum.Enum):
+    """The kinds of page curate writes; each has one builder module."""
+
+    HOME = "home"
+    EXPLAINER = "explainer"
+    SOURCE = "source"
+    GLOSSARY = "glossary"
+    TAGS = "tags"
+    SOURCES_INDEX = "sources"
+
+
+def digest(*parts: object) -> str:
+    """SHA-256 hex of ``parts`` as canonical JSON (sorted keys; sets as sorted lists)."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=_jsonable)
+                          .encode("utf-8")).hexdigest()
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    if hasattr(value, "iso"):
+        return value.iso()  # PartialDate
+    if hasattr(value, "__dict__"):
+        return vars(value)
+    if hasattr(value, "model_dump"):
+        return value.model_dump()  # pragma: no cover - pydantic models
+    return repr(value)
+
+
+@dataclass
+class Site:
+    """The index every builder reads: pages, sources and glossary terms with their targets.
+
+    Attributes:
+        project: The loaded project.
+        sources: Source id → source.
+        pages: Page id → explainer spec.
+        linker: Glossary linker for the whole site.
+        term_page: Term → page it is defined on (the glossary, or a letter page).
+        source_keys: Source id → digest of everything the source was made from.
+        linker_key: Digest of every term's text, definition, aliases and target.
+        warnings: Messages that do not stop the build (builders append).
+        passage_cache: Each passage's Markdown, worked out once per build.
+    """
+
+    project: Project
+    sources: dict[str, Source]
+    pages: dict[str, PageSpec]
+    linker: GlossaryLinker
+    term_page: dict[str, str]
+    source_keys: dict[str, str]
+    linker_key: str
+    warnings: list[str] = field(default_factory=list)
+    passage_cache: dict = field(default_factory=dict)
+
+    @classmethod
+    def index(cls, project: Project, source_keys: Optional[dict[str, str]] = None) -> "Site":
+        """Index a project: term anchors and targets, and the glossary linker.
+
+        Args:
+            project: The loaded project (its glossary terms get ``anchor`` and,
+                when a page lists a term as a key term, ``page`` set).
+            source_keys: Digest per source id (from the source cache); worked
+                out from each source's text and metadata when not given.
+        """
+        from .glossary import glossary_pages
+
+        warnings: list[str] = [p.format() for p in project.warnings]
+        pages_by_id = {p.id: p for p in project.pages}
+        term_links = []
+        term_anchors = unique_anchors([(t.term, t.definition) for t in project.glossary])
+        owners: dict[str, list[str]] = {}
+        for spec in project.pages:
+            for name in spec.terms:
+                owners.setdefault(name, []).append(spec.id)
+        term_page = glossary_pages(project.glossary)
+        for term, anchor in zip(project.glossary, term_anchors):
+            term.anchor = anchor
+            owner = owners.get(term.term, [""])[0]
+            if not term.page and owner:
+                term.page = owner  # a page's key term links to that page even without 'page:' in the glossary
+            elif owner and term.page not in owners[term.term]:
+                warnings.append(f"content_sources/glossary.yml:{term.line}: term '{term.term}' is explained on page "
+                                f"'{term.page}' but listed under 'terms' of page '{owner}' in curation.yml")
+            if term.page:
+                term_links.append(TermLink(term, pages_by_id[term.page].docs_path))
+            else:
+                term_links.append(TermLink(term, term_page[term.term], anchor))
+        linker_key = digest([(t.term.term, t.term.definition, t.term.aliases, t.term.case_sensitive, t.target,
+                              t.fragment) for t in term_links])
+        sources = {s.id: s for s in project.sources}
+        keys = dict(source_keys or {})
+        for s in project.sources:
+            if s.id not in keys:
+                keys[s.id] = digest(s.path_rel, s.text, s.meta)
+        return cls(project, sources, pages_by_id, GlossaryLinker(term_links), term_page, keys, linker_key,
+                   warnings)
+
+
+@dataclass
+class LinkIndex:
+    """Facts gathered from every draft, for the second pass.
+
+    Attributes:
+        drafts: Every draft of the first pass, by path.
+        mentions: Page path → glossary terms mentioned in its prose.
+        links: Every page-to-page link found in prose (hand-written pages included).
+        titles: Page path → title (generated and hand-written pages).
+        incoming: Target path → {linking page → sentence}, first link per page.
+    """
+
+    drafts: dict[str, "PageDraft"]
+    mentions: dict[str, set[str]]
+    links: list[FoundLink]
+    titles: dict[str, str]
+    incoming: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def gather(cls, drafts: list["PageDraft"], handwritten: dict[str, str]) -> "LinkIndex":
+        from ..linking import find_links
+        from ..build import title_of
+
+        links: list[FoundLink] = []
+        for d in drafts:
+            links += d.found_links
+        for path, text in sorted(handwritten.items()):
+            links += find_links(path, text)
+        titles = {d.path: d.title for d in drafts}
+        titles.update({p: title_of(text, p) for p, text in handwritten.items()})
+        incoming: dict[str, dict[str, str]] = {}
+        for link in links:
+            incoming.setdefault(link.target_page, {}).setdefault(link.source_page, link.sentence)
+        return cls({d.path: d for d in drafts}, {d.path: d.mentions for d in drafts}, links, titles, incoming)
+
+
+class Builder:
+    """One page kind: what it reads, and how it makes its pages.
+
+    Subclasses set :attr:`kind` and :attr:`reserved`, and override
+    :meth:`draft` and/or :meth:`finish`.
+    """
+
+    #: The page kind this builder makes.
+    kind: ClassVar[PageKind]
+    #: ``docs/``-relative paths and folders (ending in ``/``) the builder writes,
+    #: which no page id or source id may take.
+    reserved: ClassVar[tuple[str, ...]] = ()
+
+    def draft(self, site: Site, cache: "DraftCache") -> list["PageDraft"]:
+        """First pass: drafts with linked prose and their facts (none by default)."""
+        return []
+
+    def finish(self, site: Site, index: LinkIndex, drafts: list["PageDraft"]) -> list["PageDraft"]:
+        """Second pass: complete this builder's drafts in place; return any pages made only now."""
+        return []
+
+
+class DraftCache:
+    """Drafts of earlier builds by key (see :mod:`curate.cache`); a dict by default.
+
+    ``get`` returns a draft made from exactly the inputs ``key`` names, or ``None``.
+    """
+
+    def __init__(self, store: Optional[dict[str, "PageDraft"]] = None):
+        self.store: dict[str, "PageDraft"] = store if store is not None else {}
+        self.used: dict[str, "PageDraft"] = {}
+
+    def get(self, key: str) -> Optional["PageDraft"]:
+        draft = self.store.get(key)
+        if draft is not None:
+            self.used[key] = draft
+        return draft
+
+    def put(self, key: str, draft: "PageDraft") -> None:
+        self.store[key] = draft
+        self.used[key] = draft

@@ -1,0 +1,76 @@
+"""The home page: the site's intro, its pages, a knowledge map and its sources."""
+
+from __future__ import annotations
+
+from .. import render
+from ..knowledge_map import Node, render_svg
+from ..linking import escape
+from .base import Builder, DraftCache, LinkIndex, PageKind, Site, digest
+from .common import (HOME, LIST_MAX, SOURCES_INDEX, backlinks_tail, date_span, explainer_sections, front_matter,
+                     shown_sources)
+
+
+class HomeBuilder(Builder):
+    """``docs/index.md``.
+
+    Reads: the site settings and intro, every page's title and description,
+    every source's title and date, and the links between explainers.
+    """
+
+    kind = PageKind.HOME
+    reserved = (HOME,)
+
+    def draft(self, site: Site, cache: DraftCache) -> list[render.PageDraft]:
+        project = site.project
+        key = digest("home", project.site, project.intros.get(project.site.intro_rel, ""),
+                     [(s.meta.published, s.meta.published_estimated) for s in project.sources], site.linker_key)
+        hd = cache.get(key)
+        if hd is None:
+            hd = self._draft(site)
+            cache.put(key, hd)
+        return [hd]
+
+    def _draft(self, site: Site) -> render.PageDraft:
+        project = site.project
+        inputs = ["content_sources/curation.yml", project.site.intro_rel]
+        hd = render.PageDraft(HOME, project.site.title, self.kind,
+                              front_matter(project.site.title, project.site.description, project.site.intro_rel,
+                                           inputs, search={"boost": 1}),
+                              project.site.intro_rel, inputs, project.site.description)
+        hd.head.append(render.heading(1, project.site.title))
+        hd.head.append(f"**{escape(project.site.description)}**")
+        hd.head.append(render.based_on_line(project.sources))
+        intro = project.intros.get(project.site.intro_rel, "").strip()
+        if intro:
+            hd.prose.append(intro)
+            hd.link_prose(site.linker)
+        return hd
+
+    def finish(self, site: Site, index: LinkIndex, drafts: list[render.PageDraft]) -> list[render.PageDraft]:
+        project = site.project
+        explainer_paths = {p.docs_path for p in project.pages}
+        for hd in drafts:
+            hd.tail = []
+            edges = {(link.source_page, link.target_page) for link in index.links
+                     if link.source_page in explainer_paths and link.target_page in explainer_paths}
+            if project.pages and len(project.pages) <= LIST_MAX:
+                hd.tail.append("## Pages\n\n" + render.bullet_links(
+                    HOME, [(p.docs_path, p.title, escape(p.description)) for p in project.pages]))
+            elif project.pages:  # a large site: one line per navigation section instead of every page
+                sections = explainer_sections(project)
+                hd.tail.append(f"## Pages\n\n{len(project.pages):,} pages in {len(sections):,} sections of the "
+                               "navigation; each line leads to the first page of a section.\n\n" + render.bullet_links(
+                                   HOME, [(ps[0].docs_path, label, f"{len(ps):,} pages") for label, ps in sections]))
+            if project.pages:
+                hd.tail.append("## Knowledge map\n\nEach circle is a page; a line joins two pages when one links "
+                               "to the other.\n\n" + render_svg([Node(p.docs_path, p.title) for p in project.pages],
+                                                                edges))
+            shown = shown_sources(project)
+            if shown and len(shown) <= LIST_MAX:
+                hd.tail.append("## Sources\n\n" + render.bullet_links(
+                    HOME, [(s.docs_path, s.title, s.meta.date_text()) for s in shown]))
+            elif shown:
+                hd.tail.append(f"## Sources\n\n{len(shown):,} articles, {date_span(shown)}, listed by "
+                               f"month of publication on the [Sources]({SOURCES_INDEX}) page.")
+            hd.tail.append(backlinks_tail(HOME, index, explainer_paths | {HOME}))
+        return []
