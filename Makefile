@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install pages site serve check test test-unit test-build browser-deps site-offline lint-workflow bench clean
+.PHONY: install pages site serve check test test-unit test-build browser-deps site-offline lint-workflow golden bench clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -97,6 +97,12 @@ test: install browser-deps
 	$(MAKE) --no-print-directory lint-workflow
 	$(MAKE) --no-print-directory test-build
 	$(BIN)/python -m pytest
+
+# Golden trees (tests/golden/, checked by tests/test_golden.py): builds the fixture project
+# tests/fixtures/mini/ and the seed site in temporary copies and rewrites their generated docs/
+# and site summaries. Run it to accept an intended change in output; review with git diff tests/golden.
+golden: install
+	$(BIN)/python -m tests.golden_update
 
 # Synthetic sites of 10, 100 and 1,000 articles: times curate build (from clean, no-op, one article
 # changed) and mkdocs build, peak memory and page sizes; writes BENCHMARKS.md. Takes 10-20 minutes;
