@@ -1,4 +1,16 @@
-"""The no-op fast path: skip a build whose inputs and outputs are as last time.
+"""Build caches: the no-op fast path, and cleaned sources and page drafts by the digest of their inputs.
+
+**Incremental builds.** :class:`Store` keeps, under ``.curate-cache/`` (not
+committed, safe to delete), each cleaned source by the digest of the bytes it
+was read from, and each page draft by the digest of everything it was made
+from (its curation entry, its intro, its sources' digests, the glossary): see
+:mod:`curate.pages`. Every digest starts with :func:`salt`, which covers
+curate's own code and the versions of the libraries that shape the bytes it
+writes, so an upgrade never reuses a stale entry. Entries are pickles written
+by this program only; an unreadable entry is a miss, never an error. Entries a
+successful build did not use are removed, so the cache holds one build's worth.
+
+**The no-op fast path.**
 
 After every successful build, curate records in ``.curate-cache/build.json``
 (beside ``content_sources/``; not committed, safe to delete) a fingerprint of
@@ -14,22 +26,105 @@ full build, so the cache can never change what a build writes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import pickle
+import tempfile
+from importlib import metadata
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 CACHE_DIR = ".curate-cache"
 CACHE_FILE = "build.json"
 _CODE = Path(__file__).resolve().parent
+# Libraries whose output ends up in the bytes curate writes (decoding, cleaning, parsing,
+# YAML emitting, extraction): a new release of any of them invalidates every cache entry.
+SHAPING_LIBRARIES = ("PyYAML", "ftfy", "nh3", "Markdown", "markdown-it-py", "mdit-py-plugins", "pydantic",
+                     "trafilatura", "htmldate", "lxml", "charset-normalizer")
 
 
+@functools.lru_cache(maxsize=1)
 def _code_hash() -> bytes:
     h = hashlib.sha256()
-    for path in sorted(_CODE.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(_CODE.rglob("*.py")):
+        h.update(path.relative_to(_CODE).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in SHAPING_LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{name}=={version}\0".encode())
     return h.digest()
+
+
+def salt() -> str:
+    """Hex digest of curate's code (every module) and the shaping libraries' versions."""
+    return _code_hash().hex()
+
+
+class Store:
+    """Pickled cache entries by kind and key under ``.curate-cache/<kind>/``.
+
+    Args:
+        root: Project folder.
+        enabled: ``False`` makes every ``get`` a miss and ``put`` a no-op.
+    """
+
+    def __init__(self, root: Path, enabled: bool = True):
+        self.root = Path(root) / CACHE_DIR
+        self.enabled = enabled
+        self.used: dict[str, set[str]] = {}
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.root / kind / f"{key}.pickle"
+
+    def get(self, kind: str, key: str) -> Optional[Any]:
+        """The entry, or ``None`` when there is none or it cannot be read."""
+        if not self.enabled:
+            return None
+        try:
+            with open(self._path(kind, key), "rb") as f:
+                value = pickle.load(f)
+        except Exception:  # noqa: BLE001 - any unreadable entry (truncated, old format) is only a miss
+            return None
+        self.used.setdefault(kind, set()).add(key)
+        return value
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        """Store an entry now (best effort: a cache that cannot be written only costs time)."""
+        if not self.enabled:
+            return
+        self.used.setdefault(kind, set()).add(key)
+        folder = self.root / kind
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (self.root / ".gitignore").write_text("*\n", encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self._path(kind, key))
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            try:
+                os.unlink(tmp)
+            except (OSError, UnboundLocalError):
+                pass
+
+    def prune(self) -> None:
+        """Remove the entries of each kind used so far that this build did not use, and stray temp files."""
+        for kind, keep in self.used.items():
+            folder = self.root / kind
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                continue
+            for name in names:
+                if name.removesuffix(".pickle") not in keep:
+                    try:
+                        os.unlink(folder / name)
+                    except OSError:
+                        pass
 
 
 def fingerprint(root: Path, owned: set[str]) -> str:

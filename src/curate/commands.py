@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 from .build import BuildPlan, plan_build, review_warnings
+from .pages import DraftCache
 from .errors import ContentError, Problem
 from .model import Project
 from .project import load_project
@@ -87,21 +88,25 @@ def _indent(text: str) -> str:
     return "\n".join(("    " + line).rstrip() for line in text.splitlines())
 
 
-def prepare(root: Path, force: bool = False, link_report: bool = False) -> BuildResult:
+def prepare(root: Path, force: bool = False, link_report: bool = False,
+            store: Optional[cache.Store] = None) -> BuildResult:
     """Load, validate, render and plan the writes; nothing is written.
 
     Args:
         root: Project folder.
         force: Plan to overwrite hand-edited pages.
         link_report: Also work out the link-health report (``curate check``).
+        store: Cache of cleaned sources and page drafts (see :mod:`curate.cache`).
 
     Raises:
         ContentError: Content is invalid or the quote check fails.
     """
     docs = root / "docs"
-    project = load_project(root)
+    store = store if store is not None else cache.Store(root)
+    project = load_project(root, store)
     manifest = read_manifest(docs)
-    plan = plan_build(project, handwritten_pages(docs, set(manifest.files)), link_report=link_report)
+    plan = plan_build(project, handwritten_pages(docs, set(manifest.files)), link_report=link_report,
+                      cache=DraftCache(store))
     writes = plan_writes(docs, plan.files, plan.edit_sources, plan.nav, force=force)
     result = BuildResult(plan=plan, writes=writes, warnings=list(plan.warnings), project=project)
     result.written = [c.path for c in writes.by_action("create", "update", "force")]
@@ -132,8 +137,9 @@ def build(root: os.PathLike | str, force: bool = False, strict: bool = False) ->
     manifest = read_manifest(docs)
     print_ = cache.fingerprint(root, set(manifest.files))
     result = None if force else _unchanged_since_last_build(root, docs, manifest, print_)
+    store = cache.Store(root)
     if result is None:
-        result = prepare(root, force)
+        result = prepare(root, force, store=store)
         problems = conflict_problems(result.writes)
         if problems:
             raise ContentError(problems)
@@ -147,6 +153,7 @@ def build(root: os.PathLike | str, force: bool = False, strict: bool = False) ->
         # (a page people own is then hashed, or no longer hashed): only then read them again.
         inputs = print_ if owned == set(manifest.files) else cache.fingerprint(root, owned)
         cache.save(root, {"inputs": inputs, "manifest": writer.sha256(manifest_bytes)}, result.warnings)
+        store.prune()  # keep one build's worth of cleaned sources and drafts
     return result
 
 

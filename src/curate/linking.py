@@ -59,6 +59,7 @@ _ORDERED = re.compile(r"^(\d+)([.)])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # titles and descriptions recur on many pages
 def escape(text: str) -> str:
     """Escape plain text so Markdown renders it literally, character for character.
 
@@ -95,6 +96,7 @@ def unescape(markdown_text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def relative_link(from_page: str, to_page: str, fragment: str = "") -> str:
     """Relative Markdown link target between two ``docs/``-relative paths.
 

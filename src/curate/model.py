@@ -237,6 +237,8 @@ class Project:
         intros: Editor Markdown by project-relative path.
         handwritten: ``docs/``-relative paths of Markdown pages people own.
         warnings: Problems that do not stop the build.
+        source_keys: Source id → digest of the bytes it was read from (set
+            when sources come through the cache; see :mod:`curate.cache`).
     """
 
     root: str
@@ -247,6 +249,7 @@ class Project:
     intros: dict[str, str]
     handwritten: list[str] = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    source_keys: dict[str, str] = field(default_factory=dict)
 
     def source(self, source_id: str) -> Optional[Source]:
         """The source with this id, or ``None``."""

@@ -15,6 +15,7 @@ Every file is checked before any work, and every problem is reported at once
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Optional
 
 from . import cleaning
 from .encoding import DecodeError, decode
+from .cache import Store, salt
 from .errors import ContentError, Problem, did_you_mean
 from .readers import Reader, reader_for, source_suffixes
 from .model import (Correction, GlossaryTerm, PageSpec, Project, SectionRef, SiteSpec, Source,
@@ -141,6 +143,8 @@ class _Reader:
         self.warnings: list[Problem] = []
         self.left_out: dict[str, list[tuple[str, int]]] = {}
         self.failed: set[str] = set()
+        self.store: Optional[Store] = None
+        self.source_keys: dict[str, str] = {}
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix() if path.is_absolute() else path.as_posix()
@@ -214,11 +218,13 @@ class _Reader:
         return schema.validate(node, rel, "", self.problems)
 
 
-def load_project(root: os.PathLike | str) -> Project:
+def load_project(root: os.PathLike | str, store: Optional[Store] = None) -> Project:
     """Load, clean and validate everything under ``content_sources/``.
 
     Args:
         root: The project folder (holding ``content_sources/`` and ``docs/``).
+        store: Cache of cleaned sources by the digest of their bytes (see
+            :mod:`curate.cache`); none means every source is read and cleaned.
 
     Returns:
         The loaded project; ``project.warnings`` holds non-fatal problems.
@@ -228,6 +234,7 @@ def load_project(root: os.PathLike | str) -> Project:
             problem found.
     """
     r = _Reader(Path(root))
+    r.store = store
     curation = r.yaml("content_sources/curation.yml", CURATION_SCHEMA)
     glossary_data = r.yaml("content_sources/glossary.yml", GLOSSARY_SCHEMA, required=False)
     sources = _load_sources(r)
@@ -270,7 +277,7 @@ def load_project(root: os.PathLike | str) -> Project:
     if r.problems:
         raise ContentError(r.problems)
     return Project(str(r.root), site, pages, sorted(sources, key=lambda s: s.id), glossary, intros,
-                   handwritten=[], warnings=sorted(set(r.warnings)))
+                   handwritten=[], warnings=sorted(set(r.warnings)), source_keys=dict(r.source_keys))
 
 
 # Headings curate adds to the pages an intro appears on (see build.py).
@@ -336,7 +343,7 @@ def _load_sources(r: _Reader) -> list[Source]:
                                       "the list of sources)", f"rename the file, such as {sid}-article{path.suffix}"))
             continue
         ids[sid] = rel
-        source = _load_source(r, reader, rel, sid, stem)
+        source = _load_source_cached(r, reader, rel, sid, stem)
         if source is not None:
             sources.append(source)
         else:
@@ -380,6 +387,37 @@ def _front_matter(r: _Reader, rel: str, reader: Reader, text: str):
     node = compose("\n" + fm.yaml, rel, r.problems)
     fm_data = META_SCHEMA.validate(node, rel, "", r.problems) if node is not None else None
     return fm_data, fm.body, fm.body_first_line
+
+
+def _load_source_cached(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> Optional[Source]:
+    """:func:`_load_source` through the source cache: a source whose snapshot and metadata bytes
+    are as when it was last cleaned is taken from the cache, with the problems and warnings it gave."""
+    store = getattr(r, "store", None)
+    if store is None:
+        return _load_source(r, reader, rel, sid, stem)
+    h = hashlib.sha256(salt().encode() + b"\0" + rel.encode() + b"\0")
+    for part in (rel, f"{ARTICLES_DIR}/{stem}{META_SUFFIX}"):
+        try:
+            path = r.root / part
+            h.update(b"1" + path.read_bytes() if path.is_file() and not path.is_symlink() else b"0")
+        except OSError:
+            return _load_source(r, reader, rel, sid, stem)  # unreadable: the loader reports it
+    key = h.hexdigest()
+    hit = store.get("sources", key)
+    if hit is not None:
+        source, problems, warnings, left_out = hit
+        r.problems += problems
+        r.warnings += warnings
+        r.left_out[sid] = left_out
+        r.source_keys[sid] = key
+        return source
+    n_problems, n_warnings = len(r.problems), len(r.warnings)
+    source = _load_source(r, reader, rel, sid, stem)
+    if source is not None:
+        store.put("sources", key, (source, r.problems[n_problems:], r.warnings[n_warnings:],
+                                   r.left_out.get(sid, [])))
+        r.source_keys[sid] = key
+    return source
 
 
 def _load_source(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> Optional[Source]:

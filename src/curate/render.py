@@ -7,12 +7,13 @@ Markdown is passed through unchanged apart from glossary links.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 from .linking import FoundLink, escape, relative_link
 from .model import PageSpec, Passage, Section, Source, SourceMeta
-from .quotes import Quote, QuoteUse
+from .quotes import Quote, QuoteUse, normalize, verify
 from .timeanchor import anchor_times
 from .yamlio import PartialDate, dump_front_matter
 
@@ -47,6 +48,8 @@ class PageDraft:
         quote_uses: Quotations on the page, for the quote check.
         quotes: ``(quote, footnote label)`` for "In their own words".
         warnings: Messages the page's drafting gave (kept with a cached draft).
+        quote_problems: ``(quote use, message)`` of each quotation not found verbatim
+            in its sources, checked when the draft is made (so kept with it).
     """
 
     path: str
@@ -66,6 +69,31 @@ class PageDraft:
     quote_uses: list[QuoteUse] = field(default_factory=list)
     quotes: list[tuple[Quote, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    quote_problems: list[str] = field(default_factory=list)
+    _front_matter_text: tuple[str, str] = ("", "")
+
+    def front_matter_text(self) -> str:
+        """The YAML front matter, remembered with the draft (emitting YAML is the slow part of a page)."""
+        key = json.dumps(self.front_matter, ensure_ascii=False)
+        if self._front_matter_text[0] != key:
+            self._front_matter_text = (key, dump_front_matter(self.front_matter))
+        return self._front_matter_text[1]
+
+    def verify_quotes(self, sources: dict) -> None:
+        """Check each quotation against its sources now, keeping the failures with the draft."""
+        self.quote_problems = []
+        normalized: dict[str, str] = {}
+        for use in self.quote_uses:
+            wanted = normalize(use.text)
+            texts = []
+            for sid in use.source_ids:
+                if sid in sources:
+                    if sid not in normalized:
+                        normalized[sid] = normalize(sources[sid].text)
+                    texts.append(normalized[sid])
+            if any(wanted in t for t in texts):
+                continue  # verbatim: what verify() would accept, without normalising the source again
+            self.quote_problems += verify([use], sources)
 
     def link_prose(self, linker: "GlossaryLinker") -> None:
         """Insert glossary links into the prose and record mentions and page links."""
@@ -81,7 +109,7 @@ class PageDraft:
         blocks = [b.strip("\n") for b in [*self.head, *self.prose, *self.tail] if b.strip()]
         if self.footnotes:
             blocks.append("\n".join(self.footnotes))
-        return dump_front_matter(self.front_matter) + "\n" + note + "\n\n" + "\n\n".join(blocks) + "\n"
+        return self.front_matter_text() + "\n" + note + "\n\n" + "\n\n".join(blocks) + "\n"
 
 
 def reporting_date(sources: list[Source]) -> str:

@@ -28,6 +28,7 @@ from ..model import PageSpec, Project, Source
 from ..slugs import unique_anchors
 
 if TYPE_CHECKING:
+    from ..cache import Store
     from ..render import PageDraft
 
 
@@ -189,21 +190,36 @@ class Builder:
 
 
 class DraftCache:
-    """Drafts of earlier builds by key (see :mod:`curate.cache`); a dict by default.
+    """Drafts of earlier builds by the digest of their inputs.
 
-    ``get`` returns a draft made from exactly the inputs ``key`` names, or ``None``.
+    Backed by a :class:`curate.cache.Store` (``.curate-cache/drafts/``) when
+    given one, else by a dict that lives for one build. ``get`` returns a draft
+    made from exactly the inputs ``key`` names, or ``None``; keys start with
+    :func:`curate.cache.salt`, so new code never reuses an old draft.
     """
 
-    def __init__(self, store: Optional[dict[str, "PageDraft"]] = None):
-        self.store: dict[str, "PageDraft"] = store if store is not None else {}
-        self.used: dict[str, "PageDraft"] = {}
+    def __init__(self, store: Optional["Store"] = None):
+        from ..cache import salt
+
+        self.store = store
+        self.memory: dict[str, "PageDraft"] = {}
+        self.salt = salt()
+        self.hits = 0
+        self.misses = 0
 
     def get(self, key: str) -> Optional["PageDraft"]:
-        draft = self.store.get(key)
-        if draft is not None:
-            self.used[key] = draft
+        key = digest(self.salt, key)
+        draft = self.memory.get(key)
+        if draft is None and self.store is not None:
+            draft = self.store.get("drafts", key)
+        if draft is None:
+            self.misses += 1
+        else:
+            self.hits += 1
         return draft
 
     def put(self, key: str, draft: "PageDraft") -> None:
-        self.store[key] = draft
-        self.used[key] = draft
+        key = digest(self.salt, key)
+        self.memory[key] = draft
+        if self.store is not None:
+            self.store.put("drafts", key, draft)

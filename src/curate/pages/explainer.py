@@ -92,6 +92,8 @@ class ExplainerBuilder(Builder):
         d.quotes = [(q, footnote_of.get(q.passage_anchor + "@" + q.source_id, "")) for q in quotes]
         d.quote_uses += [QuoteUse(spec.docs_path, q.text, (q.source_id,)) for q in quotes]
         d.link_prose(site.linker)
+        d.verify_quotes(site.sources)
+        d.front_matter_text()
         return d
 
     def finish(self, site: Site, index: LinkIndex, drafts: list[render.PageDraft]) -> list[render.PageDraft]:

@@ -6,7 +6,7 @@ import hashlib
 
 from .. import render
 from ..model import Source
-from .base import Builder, DraftCache, LinkIndex, PageKind, Site, digest
+from .base import Builder, DraftCache, PageKind, Site, digest
 from .common import front_matter
 
 
@@ -36,23 +36,26 @@ class SourceBuilder(Builder):
 
     def draft(self, site: Site, cache: DraftCache) -> list[render.PageDraft]:
         drafts = []
+        tags = source_tags(site)
         for source in site.project.sources:
             if not source.sections:
                 continue
-            key = digest("source", site.source_keys[source.id], site.linker_key)
+            page_tags = tags.get(source.id, [])
+            key = digest("source", site.source_keys[source.id], site.linker_key, page_tags)
             d = cache.get(key)
             if d is None:
-                d = self._draft(site, source)
+                d = self._draft(site, source, page_tags)
                 cache.put(key, d)
             drafts.append(d)
         return drafts
 
-    def _draft(self, site: Site, source: Source) -> render.PageDraft:
+    def _draft(self, site: Site, source: Source, tags: list[str]) -> render.PageDraft:
         digest_ = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
         meta_rel = meta_path(source)
         inputs = [source.path_rel] + ([meta_rel] if meta_rel != source.path_rel else [])
         description = f"Source article: {source.meta.topic or source.title}"
-        fm = front_matter(source.title, description, meta_rel, inputs, search={"boost": 0.2})
+        # A source carries the tags of the pages it feeds, so the tags index lists it with them.
+        fm = front_matter(source.title, description, meta_rel, inputs, tags=tags, search={"boost": 0.2})
         d = render.PageDraft(source.docs_path, source.title, self.kind, fm, meta_rel, inputs, description)
         d.head.append(render.heading(1, source.title))
         d.head.append(render.source_metadata(source, digest_))
@@ -67,19 +70,5 @@ class SourceBuilder(Builder):
                                                site.passage_cache)
                 d.prose.append(f"{text}\n{{ #{passage.anchor} }}")
         d.link_prose(site.linker)
+        d.front_matter_text()
         return d
-
-    def finish(self, site: Site, index: LinkIndex, drafts: list[render.PageDraft]) -> list[render.PageDraft]:
-        tags = source_tags(site)
-        by_path = {s.docs_path: s for s in site.project.sources}
-        for d in drafts:
-            # The tags come from the pages a source feeds, not from the source: set them here,
-            # so a change of a page's tags does not make the source's draft stale.
-            t = tags.get(by_path[d.path].id, [])
-            fm = {k: v for k, v in d.front_matter.items() if k not in ("tags", "search", "curate")}
-            if t:
-                fm["tags"] = t
-            fm["search"] = d.front_matter.get("search")
-            fm["curate"] = d.front_matter["curate"]
-            d.front_matter = fm
-        return []
