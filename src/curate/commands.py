@@ -105,9 +105,16 @@ def prepare(root: Path, force: bool = False, link_report: bool = False,
     store = store if store is not None else cache.Store(root)
     project = load_project(root, store)
     manifest = read_manifest(docs)
-    plan = plan_build(project, handwritten_pages(docs, set(manifest.files)), link_report=link_report,
-                      cache=DraftCache(store))
+    drafts = DraftCache(store)
+    plan = plan_build(project, handwritten_pages(docs, set(manifest.files)), link_report=link_report, cache=drafts)
     writes = plan_writes(docs, plan.files, plan.edit_sources, plan.nav, force=force)
+    kept = {c.path for c in writes.by_action("keep-hand-edited")}
+    if kept:
+        # A dropped page that was edited by hand is kept and becomes the editor's: plan again with
+        # it among the hand-written pages (its links count as backlinks), as the next build will.
+        plan = plan_build(project, handwritten_pages(docs, set(manifest.files) - kept), link_report=link_report,
+                          cache=drafts)
+        writes = plan_writes(docs, plan.files, plan.edit_sources, plan.nav, force=force)
     result = BuildResult(plan=plan, writes=writes, warnings=list(plan.warnings), project=project)
     result.written = [c.path for c in writes.by_action("create", "update", "force")]
     result.unchanged = [c.path for c in writes.by_action("unchanged")]

@@ -1,0 +1,161 @@
+"""Incremental builds: cached sources and drafts give exactly what a clean build gives.
+
+Each generated page is remade only when an input it was made from changed
+(see curate.pages and curate.cache); these tests compare cached builds with
+builds from an empty cache, byte for byte, and pin what each edit rewrites.
+"""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from curate import cache, commands
+from curate.build import plan_build
+from curate.pages import DraftCache
+from curate.project import load_project
+
+from .conftest import copy_project
+from .test_scale import _bench
+
+
+def _docs(root: Path) -> dict[str, bytes]:
+    docs = root / "docs"
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def synthetic(tmp_path: Path) -> Path:
+    root = tmp_path / "synthetic"
+    _bench().generate(root, 12)
+    commands.build(root)
+    return root
+
+
+def _clean_build_of(root: Path, tmp: Path) -> dict[str, bytes]:
+    """docs/ as a build with no cache (and no earlier docs/) writes it for the same inputs."""
+    other = tmp / "clean"
+    shutil.copytree(root, other, ignore=shutil.ignore_patterns(".curate-cache"))
+    for path in (other / "docs").rglob("*.md"):
+        path.unlink()
+    (other / "docs" / ".curate-manifest.json").unlink()
+    commands.build(other)
+    return _docs(other)
+
+
+def test_one_article_changed_rewrites_only_its_dependents(synthetic: Path, tmp_path: Path):
+    _bench().edit_article(synthetic, "article-00005", 1)
+    result = commands.build(synthetic)
+    # The article's own page, and the one explainer fed by the edited paragraph's section (each
+    # explainer takes two sections of its article and one of the next: here, the last one).
+    assert result.written == ["sources/article-00005.md", "topic-00004.md"]
+    assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)
+
+
+def test_one_intro_changed_rewrites_only_its_page(synthetic: Path, tmp_path: Path):
+    intro = synthetic / "content_sources" / "pages" / "topic-00003.md"
+    intro.write_text(intro.read_text(encoding="utf-8") + "\nOne more sentence by the editor.\n", encoding="utf-8")
+    result = commands.build(synthetic)
+    assert result.written == ["topic-00003.md"]
+    assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)
+
+
+def test_a_glossary_change_remakes_every_draft(synthetic: Path, tmp_path: Path):
+    glossary = synthetic / "content_sources" / "glossary.yml"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace(
+        "freely available", "openly available", 1), encoding="utf-8")
+    store = cache.Store(synthetic)
+    drafts = DraftCache(store)
+    plan_build(load_project(synthetic, store), cache=drafts)
+    assert drafts.hits == 0 and drafts.misses == 12 + 12 + 1  # explainers, sources, home
+    commands.build(synthetic)
+    assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)
+
+
+def test_unchanged_drafts_come_from_the_cache(synthetic: Path):
+    store = cache.Store(synthetic)
+    drafts = DraftCache(store)
+    plan_build(load_project(synthetic, store), cache=drafts)
+    assert (drafts.hits, drafts.misses) == (25, 0)
+
+
+def test_damaged_cache_entries_are_misses_not_errors(synthetic: Path, tmp_path: Path):
+    for kind in ("sources", "drafts"):
+        for entry in sorted((synthetic / ".curate-cache" / kind).iterdir())[:5]:
+            entry.write_bytes(b"not a pickle")
+    _bench().edit_article(synthetic, "article-00001", 1)
+    commands.build(synthetic)
+    assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)
+
+
+def test_the_cache_keeps_one_build_worth_of_entries(synthetic: Path):
+    before = len(list((synthetic / ".curate-cache" / "sources").iterdir()))
+    for run in range(3):
+        _bench().edit_article(synthetic, "article-00002", run)
+        commands.build(synthetic)
+    assert len(list((synthetic / ".curate-cache" / "sources").iterdir())) == before == 12
+
+
+def test_the_salt_covers_code_and_shaping_library_versions(monkeypatch):
+    before = cache.salt()
+    real = cache.metadata.version
+    monkeypatch.setattr(cache.metadata, "version", lambda name: "99.0" if name == "PyYAML" else real(name))
+    cache._code_hash.cache_clear()
+    try:
+        assert cache.salt() != before
+    finally:
+        monkeypatch.undo()
+        cache._code_hash.cache_clear()
+    assert cache.salt() == before
+
+
+def test_cached_sources_keep_their_warnings(project: Path):
+    meta = project / "content_sources" / "articles" / "zuckerberg-open-source-ai-letter.meta.yml"
+    meta.write_text("title: Mark Zuckerberg is now Supporting open-source AI tech\n", encoding="utf-8")
+    first = load_project(project, cache.Store(project)).warnings
+    assert [p.key for p in first] == ["published"]
+    assert load_project(project, cache.Store(project)).warnings == first  # from the cache this time
+
+
+def test_build_and_check_agree_on_a_folder_named_like_a_source(project: Path):
+    commands.build(project)
+    (project / "content_sources" / "articles" / "x.txt").mkdir()
+    (project / "content_sources" / "articles" / "x.txt" / "inner.txt").write_text("Hello\n", encoding="utf-8")
+    result = commands.build(project)
+    assert any("x.txt: a folder; ignored" in w for w in result.warnings)
+    check = commands.check(project)
+    assert not check.errors
+
+
+def test_build_and_check_agree_after_a_hand_edited_page_is_dropped(tmp_path: Path):
+    root = copy_project(tmp_path / "p")
+    commands.build(root)
+    page = root / "docs" / "security-threat.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nAn editor's note, linking [Llama](what-is-llama.md).\n",
+                    encoding="utf-8")
+    curation = root / "content_sources" / "curation.yml"
+    text = curation.read_text(encoding="utf-8")
+    start = text.index("  - id: security-threat")
+    end = text.find("\n  - id:", start + 1)
+    text = text[:start] + (text[end + 1:] if end != -1 else "")
+    curation.write_text(text.replace("security-threat", "what-is-llama").replace(
+        "related: [what-is-open-source, what-is-llama]", "related: [what-is-open-source]"), encoding="utf-8")
+    glossary = root / "content_sources" / "glossary.yml"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace("page: security-threat", "page: what-is-llama"),
+                        encoding="utf-8")
+    first = commands.build(root)
+    assert first.kept == ["security-threat.md"]
+    assert "security-threat.md" not in (root / "docs" / ".curate-manifest.json").read_text(encoding="utf-8")
+    # The kept page is the editor's now; the first build already planned with it as such,
+    # so the next build has nothing to do and check agrees.
+    assert commands.build(root).written == []
+    assert not commands.check(root).errors
+
+
+def test_a_pickled_draft_round_trips(synthetic: Path):
+    entry = sorted((synthetic / ".curate-cache" / "drafts").iterdir())[0]
+    draft = pickle.loads(entry.read_bytes())
+    assert draft.path.endswith(".md") and draft.prose
