@@ -42,17 +42,19 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Optional
-
-import charset_normalizer
-import trafilatura
-from lxml import etree
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from ..cleaning import PHOTO_CREDIT, ParsedText, _Builder, _same, is_boilerplate_heading
 from ..encoding import _BOMS, Decoded, DecodeError, Note, line_at
 from ..model import Correction
 from .base import Reader
 from .html_meta import page_metadata
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+# trafilatura, charset-normalizer and lxml are imported where they are used: a build whose sources are all
+# text or Markdown never loads them (trafilatura alone takes a quarter of a second to import).
 
 # trafilatura and htmldate log every page they discard at WARNING; curate reports its own errors.
 for _name in ("trafilatura", "htmldate", "charset_normalizer"):
@@ -255,6 +257,8 @@ def _detect(data: bytes, notes: list[Note]) -> tuple[str, str]:
                           f"UTF-8 (the first at byte offset {first_bad}) in a UTF-8 page; "
                           f"{'they are' if invalid != 1 else 'it is'} left out", "check the text reads right"))
         return data.decode("utf-8", "replace").replace("\ufffd", ""), "utf-8"
+    import charset_normalizer  # noqa: PLC0415 (see the note on imports at the top)
+
     best = charset_normalizer.from_bytes(data).best()
     guess = codecs.lookup(best.encoding).name.replace("-", "_") if best is not None else ""
     cp1252_possible = not any(b in _CP1252_UNDEFINED for b in data)
@@ -517,6 +521,8 @@ class _LineFinder:
         if root is None:
             self.text = ""
             return
+        from lxml import etree  # noqa: PLC0415
+
         skipping = 0
         in_caption = 0
         caption: list[str] = []
@@ -588,6 +594,8 @@ class _LineFinder:
 
 def _parse(html: str) -> Optional[etree._Element]:
     """The page as an lxml tree (``None`` when nothing can be parsed)."""
+    from lxml import etree  # noqa: PLC0415
+
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8", huge_tree=False)
     try:
         return etree.fromstring(html.encode("utf-8", "replace"), parser)
@@ -811,6 +819,9 @@ def _teaser_runs(blocks: list[_Block]) -> set[int]:
 
 def _extract(html: str) -> Optional[etree._Element]:
     """trafilatura's article tree for a page, or ``None`` when it finds no article text."""
+    import trafilatura  # noqa: PLC0415
+    from lxml import etree  # noqa: PLC0415
+
     try:
         doc = trafilatura.bare_extraction(html, **EXTRACT_OPTIONS)  # type: ignore[arg-type]
         if doc is None:

@@ -20,10 +20,11 @@ import html as _html
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
+if TYPE_CHECKING:
+    from lxml import etree
 
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff\ufffd]")
@@ -226,6 +227,7 @@ def page_metadata(root: etree._Element, url: str = "", html_text: str = "", with
     """
     meta = PageMeta()
     objects = _json_ld(root)
+    text_of = _text_of
     tags = _meta_tags(root)
 
     # Publisher first: a title's site-name suffix is recognised by it.
@@ -249,8 +251,8 @@ def page_metadata(root: etree._Element, url: str = "", html_text: str = "", with
         if f:
             titles.append(f)
     h1 = next((el for el in root.iter("h1")), None)
-    if h1 is not None and plain(etree.tostring(h1, method="text", encoding="unicode", with_tail=False)):
-        titles.append(Found(plain(etree.tostring(h1, method="text", encoding="unicode", with_tail=False)),
+    if h1 is not None and plain(text_of(h1)):
+        titles.append(Found(plain(text_of(h1)),
                             "text <h1>"))
     title_el = next((el for el in root.iter("title")), None)
     if title_el is not None and plain(title_el.text or ""):
@@ -272,12 +274,14 @@ def page_metadata(root: etree._Element, url: str = "", html_text: str = "", with
                 meta.author = Found(joined, where)
                 break
     if meta.author is None:
-        names = [plain(etree.tostring(el, method="text", encoding="unicode", with_tail=False))
+        names = [plain(text_of(el))
                  for el in root.iter("a", "span", "div", "p")
                  if (el.get("rel") or "").lower() == "author" or (el.get("itemprop") or "").lower() == "author"]
         joined = join_names([n for n in names if 0 < len(n) <= 80])
         if joined:
             meta.author = Found(joined, 'text (rel="author" or itemprop="author")')
+    if meta.author is None:
+        meta.author = _byline(root)
 
     canonical = next((el.get("href") for el in root.iter("link")
                       if "canonical" in (el.get("rel") or "").lower().split() and el.get("href")), None)
@@ -313,6 +317,31 @@ def page_metadata(root: etree._Element, url: str = "", html_text: str = "", with
     return meta
 
 
+_BYLINE_CLASS = re.compile(r"\bbyline\b|\bauthor[-_]{0,2}name\b|\bbyline[-_]{1,2}\w+", re.IGNORECASE)
+_BYLINE_TEXT = re.compile(r"^(?:(?:written|posted|reported|words)\s+)?by\s+(.{2,80}?)(?:\s+(?:on|at|in|for|\||—|–|-)\s.*)?$",
+                          re.IGNORECASE)
+
+
+def _byline(root: etree._Element) -> Optional[Found]:
+    """An author named in the page's byline ("By Jane Doe", "Written by Jane Doe on 14 November 2019")."""
+    for el in root.iter("div", "span", "p", "a", "address"):
+        if not _BYLINE_CLASS.search(el.get("class") or ""):
+            continue
+        text = plain(_text_of(el))
+        if not text or len(text) > 120:
+            continue
+        m = _BYLINE_TEXT.match(text)
+        name = m.group(1).strip(" ,.") if m else text if len(text.split()) <= 4 else ""
+        if name and any(c.isupper() for c in name[:1]):
+            return Found(name, "text (byline)")
+    return None
+
+
+def _text_of(el: etree._Element) -> str:
+    """The text inside an element (its tail left out)."""
+    return "".join(el.itertext())
+
+
 def _date_candidates(root: etree._Element, objects: list[dict], tags: dict, key: str, url: str
                      ) -> list[tuple[str, str]]:
     """``(YYYY-MM-DD, origin)`` of every date the page gives for ``key`` (``published`` or ``modified``)."""
@@ -343,27 +372,52 @@ def _date_candidates(root: etree._Element, objects: list[dict], tags: dict, key:
     m = _DATE_IN_URL.search(urlsplit(url).path if url else "")
     if m and key == "published":
         out.append((f"{m[1]}-{m[2]}-{m[3]}", "the page's address"))
+    # Any other dated <meta> or JSON-LD value, named by its key, for the date htmldate settles on.
+    for name, values in sorted(tags.items()):
+        for content, attr in values:
+            m = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", content)
+            if m:
+                out.append((f"{m[1]}-{m[2]}-{m[3]}", f'<meta {attr}="{name}">'))
+    for obj in objects:
+        for k, value in obj.items():
+            if isinstance(value, str) and isinstance(k, str) and k.startswith("date"):
+                m = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
+                if m:
+                    out.append((f"{m[1]}-{m[2]}-{m[3]}", f"JSON-LD {k}"))
     return out
+
+
+def _find_date(find_date: Any, page: str, url: str, original: bool, extensive: bool) -> Optional[str]:
+    try:
+        value = find_date(page, url=url or None, original_date=original, extensive_search=extensive,
+                          outputformat="%Y-%m-%d")
+    except (ValueError, TypeError, RecursionError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _dates(root: etree._Element, objects: list[dict], tags: dict, url: str, html_text: str
            ) -> tuple[Optional[Found], Optional[Found]]:
     """Publication and modification dates, decided by htmldate and attributed to their source."""
     from htmldate import find_date  # noqa: PLC0415 (imported only by curate import, which needs it)
+    from lxml import etree  # noqa: PLC0415
 
+    page = html_text or etree.tostring(root, encoding="unicode")
     results: list[Optional[Found]] = []
     for key, original in (("published", True), ("modified", False)):
-        try:
-            value = find_date(html_text or etree.tostring(root, encoding="unicode"), url=url or None,
-                              original_date=original, extensive_search=original, outputformat="%Y-%m-%d")
-        except (ValueError, TypeError, etree.LxmlError, RecursionError):
-            value = None
         candidates = _date_candidates(root, objects, tags, key, url)
-        if not value:
-            results.append(None)
-            continue
-        origin = next((where for day, where in candidates if day == value), "text (found by htmldate)")
-        results.append(Found(value, origin))
+        value = _find_date(find_date, page, url, original, extensive=False)
+        origin = next((where for day, where in candidates if day == value), "")
+        if value and not origin:
+            origin = "text or markup (found by htmldate)"
+        if not value and original:
+            # A date only in the text ("Published 19 November 2019"). htmldate's text search turns a bare
+            # year (a copyright line) into 1 January: such a date is no publication date.
+            value = _find_date(find_date, page, url, original, extensive=True)
+            origin = next((where for day, where in candidates if day == value), "text (found by htmldate)")
+            if value and value.endswith("-01-01") and origin.startswith("text"):
+                value = None
+        results.append(Found(value, origin) if value else None)
     published, modified = results
     if modified is not None and (published is None or modified.value <= published.value):
         modified = None
