@@ -209,6 +209,12 @@ def decode_html(data: bytes, declared: str = "", transport: str = "") -> Decoded
                 notes.append(Note(0, f"{where} names an unknown encoding '{label}'; the encoding was detected",
                                   "nothing to do if the text reads right"))
                 continue
+            if codec != "utf-8" and not data.isascii() and _is_utf8(data):
+                # A legacy declaration on UTF-8 bytes would turn every "’" into "â€™".
+                notes.append(Note(0, f"{where} declares {label}, but the bytes are UTF-8; read as UTF-8",
+                                  "nothing to do if the text reads right"))
+                text, codec = data.decode("utf-8"), "utf-8"
+                break
             try:
                 text = data.decode(codec)
             except UnicodeDecodeError as exc:
@@ -217,11 +223,6 @@ def decode_html(data: bytes, declared: str = "", transport: str = "") -> Decoded
                                   "the encoding was detected instead", "check the text reads right"))
                 codec = ""
                 continue
-            if codec != "utf-8" and not data.isascii() and _is_utf8(data):
-                # A legacy declaration on UTF-8 bytes would turn every "’" into "â€™".
-                notes.append(Note(0, f"{where} declares {label}, but the bytes are UTF-8; read as UTF-8",
-                                  "nothing to do if the text reads right"))
-                text, codec = data.decode("utf-8"), "utf-8"
             break
         if not codec:
             text, codec = _detect(data, notes)
@@ -314,7 +315,7 @@ INLINE_RELATED = re.compile(
     r"^\[?\(?\s*(?:read more|more|related|related(?: \w+){1,2}|see also|" + _RELATED_ELSEWHERE + "|"
     r"also read|read also|read next|also see|see more|also|watch|watch more|recommended|must read|further reading|"
     r"more on this|more from .{1,30}|related video|video|listen|pictured|more reading|"
-    r"in pictures|top stories|don'?t miss|trending)\s*[:|»›>–—]\s*\S",
+    r"in pictures|top stories|don'?t miss|trending)(?:\s*[:|»›>–—]|\s+-)\s*\S",
     re.IGNORECASE,
 )
 _PROMPTS = re.compile(
@@ -331,10 +332,14 @@ _PROMPTS = re.compile(
     r"(?:print|email|share|save|comment)(?: this)?(?: article| story| page)?$|order reprints|reprints?(?: & permissions)?$|"
     r"visit .{0,60} (?:homepage|home page|website) for more|follow .{0,60}\bcoverage\b|"
     r"(?:get|receive) .{0,60} (?:delivered|sent|straight|right) (?:to|in|into) your inbox)"
-    r"|^(?:newsletter|click to tweet|sign up for free|subscribe now|subscribe today)[!.:]?$",
+    r"|^(?:newsletters?|click to tweet|sign up(?: for free)?|sign in|log in|register|subscribe(?: now| today)?|"
+    r"advertisement|print|email)[!.:]?$",
     re.IGNORECASE,
 )
 _NEWSLETTER_HEADING = re.compile(r"^(?=(?:\S+\s+){0,9}\S+$).*(?:\bnewsletters?\b|^subscribe\b|^sign up\b)", re.IGNORECASE)
+# The line under a newsletter's name: "Get the day's big stories delivered every morning".
+_TAGLINE = re.compile(r"^(?:get|receive|stay|join|sign|subscribe|be the first|never miss)\b|\b(?:your inbox|"
+                      r"every (?:morning|day|week|weekday)|daily|weekly)\b", re.IGNORECASE)
 _COMMENTS = re.compile(
     r"^(?:\d+\s+)?(?:comments?|reader comments|tell us what you think|leave a (?:comment|reply)|post a comment|"
     r"join the (?:conversation|discussion)|have your say|what do you think|discussion|add your comment|"
@@ -628,7 +633,8 @@ def _in_run(block: _Block, run: str) -> bool:
     if block.link_density >= 0.5 or text.endswith(_ELLIPSIS):
         return True
     if block.kind == "heading":
-        return run == "prompt" and bool(_NEWSLETTER_HEADING.search(text) or _PROMPTS.search(text))
+        return run == "prompt" and bool(_NEWSLETTER_HEADING.search(text) or _PROMPTS.search(text)
+                                         or _TAGLINE.search(text))
     if run == "prompt":
         return _words(text) <= _SHORT_WORDS and not _is_prose(block)
     return _words(text) <= 3
@@ -675,7 +681,7 @@ def _line_reason(text: str, linked: int) -> str:
         return "copyright"
     if words <= 15 and (_PHOTO_CREDIT_LINE.match(text) or _PHOTO_COPYRIGHT.search(text)):
         return "credit"
-    if words <= 40 and PHOTO_CREDIT.search(text) and not _prose_end(PHOTO_CREDIT.sub("", text).strip() or "."):
+    if words <= 40 and PHOTO_CREDIT.search(text):
         return "caption"
     return ""
 
@@ -723,6 +729,8 @@ def parse_html(html: str, corrections: list[Correction] = (), title_hint: str = 
     for index, block in enumerate(blocks):
         text = block.text
         line, offset = finder.find(text)
+        if first_offset < 0 <= offset:
+            first_offset = offset  # the article starts here (at its title, when trafilatura keeps it)
         if not seen_text and block.kind in ("heading", "paragraph") and _same_title(text, page_titles):
             continue  # the title, shown as the page's title
         if run:
@@ -783,7 +791,6 @@ def parse_html(html: str, corrections: list[Correction] = (), title_hint: str = 
             plain.append(passage)
             seen_text = True
             if offset >= 0:
-                first_offset = offset if first_offset < 0 else first_offset
                 last_offset = offset
     kept_text = _NO_WS.sub("", " ".join(plain))
     for offset, line, kind, text in finder.captions:
@@ -798,8 +805,9 @@ def parse_html(html: str, corrections: list[Correction] = (), title_hint: str = 
 def _teaser_runs(blocks: list[_Block]) -> set[int]:
     """Indexes of blocks in lists of links to other stories.
 
-    Two or more blocks in a row that are nothing but a short link, or any
-    such block after the article's last block of prose.
+    Two or more blocks in a row that are nothing but a short link; after the
+    article's last block of prose, any such block, and cut-off excerpts when
+    there are two or more.
     """
     marked: set[int] = set()
     run: list[int] = []
@@ -811,9 +819,14 @@ def _teaser_runs(blocks: list[_Block]) -> set[int]:
             marked.update(run)
         run = []
     last_prose = max((i for i, block in enumerate(blocks) if _is_prose(block)), default=-1)
-    for i in range(last_prose + 1, len(blocks)):
-        if _is_link_only(blocks[i]):
-            marked.add(i)
+    tail = range(last_prose + 1, len(blocks))
+    marked.update(i for i in tail if _is_link_only(blocks[i]))
+    # Cut-off excerpts of teasers whose links trafilatura dropped; one alone may be the end of a
+    # paywalled article, so only a list of them counts.
+    excerpts = [i for i in tail if blocks[i].kind != "heading" and blocks[i].text.endswith(_ELLIPSIS)
+                and _words(blocks[i].text) <= _TEASER_MAX_WORDS]
+    if len(excerpts) >= 2:
+        marked.update(excerpts)
     return marked
 
 

@@ -398,7 +398,13 @@ def _find_date(find_date: Any, page: str, url: str, original: bool, extensive: b
 
 def _dates(root: etree._Element, objects: list[dict], tags: dict, url: str, html_text: str
            ) -> tuple[Optional[Found], Optional[Found]]:
-    """Publication and modification dates, decided by htmldate and attributed to their source."""
+    """Publication and modification dates, attributed to their source.
+
+    The publication date is htmldate's (markup first, then the text); the
+    modification date is the page's structured one (JSON-LD ``dateModified``,
+    ``article:modified_time``, …) when it gives one, else htmldate's, and is
+    kept only when later than the publication date.
+    """
     from htmldate import find_date  # noqa: PLC0415 (imported only by curate import, which needs it)
     from lxml import etree  # noqa: PLC0415
 
@@ -407,9 +413,10 @@ def _dates(root: etree._Element, objects: list[dict], tags: dict, url: str, html
     for key, original in (("published", True), ("modified", False)):
         candidates = _date_candidates(root, objects, tags, key, url)
         value = _find_date(find_date, page, url, original, extensive=False)
-        origin = next((where for day, where in candidates if day == value), "")
-        if value and not origin:
-            origin = "text or markup (found by htmldate)"
+        if not original and candidates:
+            # htmldate reads a page's own modification date less reliably than its structured data says it.
+            value = candidates[0][0]
+        origin = next((where for day, where in candidates if day == value), "text (found by htmldate)")
         if not value and original:
             # A date only in the text ("Published 19 November 2019"). htmldate's text search turns a bare
             # year (a copyright line) into 1 January: such a date is no publication date.
