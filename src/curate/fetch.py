@@ -71,7 +71,6 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect)
 
 
 def is_web_address(target: str) -> bool:
@@ -154,7 +153,8 @@ def _open(url: str, current: str, deadline: float, timeout: float) -> http.clien
     request = urllib.request.Request(current, headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.1",
                                                        "Accept-Encoding": "identity"})
     try:
-        return _OPENER.open(request, timeout=remaining)
+        # Built per fetch, so proxy settings (http_proxy, no_proxy) are read when the fetch happens.
+        return urllib.request.build_opener(_NoRedirect).open(request, timeout=remaining)
     except urllib.error.HTTPError as exc:
         return exc  # type: ignore[return-value] - an HTTPError is a response (3xx and errors handled by the caller)
     except urllib.error.URLError as exc:

@@ -39,12 +39,14 @@ from .fetch import Fetched, fetch, is_web_address
 from .project import ARTICLES_DIR, META_SUFFIX, RESERVED_IDS, RESERVED_SOURCE_IDS
 from .readers import reader_for
 from .readers.base import ReadResult
-from .readers.html import DROP_REASONS, _parse, decode_html, parse_html, sniff_binary
+from .readers.html import DROP_REASONS, _codec, _parse, decode_html, declared_charset, parse_html, sniff_binary
 from .readers.html_meta import Found, PageMeta, page_metadata, plain, web_address
 from .slugs import FILE_SLUG, file_slug
 
 #: Largest page imported, in bytes (a fetched page is held to the same limit).
 MAX_PAGE_BYTES = 10 * 1024 * 1024
+#: Fewer words than this is no article: a redirect notice, a consent wall, a page of links.
+MIN_ARTICLE_WORDS = 20
 #: Longest id made from a title; a longer slug is cut at a hyphen.
 MAX_ID_CHARS = 60
 
@@ -158,6 +160,9 @@ def read_page(target: str, fetcher: Callable[[str], Fetched] = fetch, today: Opt
     if len(data) > MAX_PAGE_BYTES:
         raise ImportFailed(target, f"the page is {len(data) / 1e6:.1f} MB, more than the "
                                    f"{MAX_PAGE_BYTES / 1e6:.0f} MB curate imports")
+    if not data.strip():
+        raise ImportFailed(target, "the file is empty" if not url else "the server sent an empty page",
+                           "check this is the article's web page")
     what = sniff_binary(data)
     if what:
         raise ImportFailed(target, f"this is {what}, not an HTML page",
@@ -168,13 +173,10 @@ def read_page(target: str, fetcher: Callable[[str], Fetched] = fetch, today: Opt
     except DecodeError as exc:
         raise ImportFailed(target, exc.reason, exc.hint) from None
     encoding = ""
-    if transport:
-        try:
-            own = decode_html(data).encoding
-        except DecodeError:
-            own = ""
-        if own != decoded.encoding:
-            encoding = decoded.encoding  # the header decides: record it so a build decodes the same way
+    own = _codec(declared_charset(data))
+    if transport and decoded.encoding == _codec(transport) and own != decoded.encoding:
+        # The header decided what the page itself does not say: record it, so a build decodes the same way.
+        encoding = decoded.encoding
     notes += [_note(n) for n in decoded.notes]
     root = _parse(decoded.text)
     if root is None:
@@ -185,12 +187,14 @@ def read_page(target: str, fetcher: Callable[[str], Fetched] = fetch, today: Opt
     if meta.title is None:
         meta.title = Found(title, "the address" if url else "the file name")
     parsed = parse_html(decoded.text, [], title, title)
-    if not any(s.passages for s in parsed.sections):
+    words = sum(len(p.text.split()) for s in parsed.sections for p in s.passages)
+    if words < MIN_ARTICLE_WORDS:
         hint = "check this is the article's own page (not a front page, a login wall or a consent page)"
         refresh = _meta_refresh(root)
         if refresh:
             hint = f"the page only redirects (meta refresh) to {refresh}: import that address instead"
-        raise ImportFailed(target, "no article text found in the page", hint)
+        found = f" (only {words} word{'s' if words != 1 else ''})" if words else ""
+        raise ImportFailed(target, f"no article text found in the page{found}", hint)
     notes += [f"line {line}: {message}" for line, message in parsed.warnings]
     slug = _slug(title) or _slug(fallback) or "article"
     return ImportResult(target, slug, title, meta, parsed, data, encoding, notes, retrieved=today or _dt.date.today())
@@ -348,7 +352,8 @@ def meta_yaml(result: ImportResult) -> str:
         lines.append(f"{name}: {value if name in ('published', 'modified') else _scalar(value)}")
         provenance.append((name, found.origin))
     if result.encoding:
-        lines.append(f"encoding: {_scalar(result.encoding)}  # from the HTTP Content-Type header")
+        lines.append("# The encoding the server named in its Content-Type header; the page itself names none or another.")
+        lines.append(f"encoding: {_scalar(result.encoding)}")
     lines.append(f"retrieved: {result.retrieved.isoformat()}")
     lines.append(f"extractor: {_scalar(extractor_versions())}")
     if provenance:

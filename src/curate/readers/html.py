@@ -74,9 +74,9 @@ DROP_REASONS = {
     "byline": "byline, dateline or credit line",
     "separator": "separator line",
     "copyright": "copyright line",
+    "alt": "image alt text",
     "caption": "image caption",
     "credit": "photo credit",
-    "alt": "image alt text",
 }
 
 HINT_BINARY = ("save the web page itself (in a browser: Save Page As…, 'Web Page, HTML only'), or import its "
