@@ -41,9 +41,9 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional, Sequence
 
 REPO = Path(__file__).resolve().parents[1]
 #: Where CI keeps the data: ../shared/data/article-extraction beside the repository.
@@ -199,18 +199,18 @@ class Report:
         """The figures as a Markdown table."""
         f, s = self.figures, self.std
         rows = [
-            "| setting | pages | precision | recall | F1 | accuracy | related_blocks_kept | failures "
-            "| pages/s (wall) | pages per CPU-second |",
+            ("| setting | pages | precision | recall | F1 | accuracy | related_blocks_kept | failures "
+             "| pages/s (wall) | pages per CPU-second |"),
             "|---|---|---|---|---|---|---|---|---|---|",
-            f"| {name} | {self.pages} | {f['precision']:.4f} ± {s['precision']:.3f} | {f['recall']:.4f} ± "
-            f"{s['recall']:.3f} | **{f['f1']:.4f}** ± {s['f1']:.3f} | {f['accuracy']:.4f} | "
-            f"{len(self.related_pages)} | {len(self.failures)} | {self.pages / self.seconds:.1f} | "
-            f"{self.pages / self.cpu_seconds:.1f} |",
+            (f"| {name} | {self.pages} | {f['precision']:.4f} ± {s['precision']:.3f} | {f['recall']:.4f} ± "
+             f"{s['recall']:.3f} | **{f['f1']:.4f}** ± {s['f1']:.3f} | {f['accuracy']:.4f} | "
+             f"{len(self.related_pages)} | {len(self.failures)} | {self.pages / self.seconds:.1f} | "
+             f"{self.pages / self.cpu_seconds:.1f} |"),
         ]
         return "\n".join(rows)
 
 
-def data_dir(explicit: Optional[str] = None) -> Path:
+def data_dir(explicit: str | None = None) -> Path:
     """The benchmark folder: ``explicit``, else ``$CURATE_EVAL_DATA``, else ../shared beside the repository."""
     return Path(explicit or os.environ.get(DATA_ENV) or DEFAULT_DATA)
 
@@ -221,7 +221,7 @@ def page_ids(data: Path, subset: bool = False) -> list[str]:
     return ids[::4] if subset else ids
 
 
-def evaluate(data: Path, ids: Optional[Sequence[str]] = None,
+def evaluate(data: Path, ids: Sequence[str] | None = None,
              extract: Callable[[bytes], str] = curate_text) -> Report:
     """Run ``extract`` on the pages and score it.
 
@@ -254,7 +254,7 @@ def evaluate(data: Path, ids: Optional[Sequence[str]] = None,
     return Report(len(ids), figures, bootstrap_std(counts, accuracies), failures, related, wall, cpu, texts)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", help=f"benchmark folder (default: ${DATA_ENV}, else {DEFAULT_DATA})")
     parser.add_argument("--subset", action="store_true", help="score every 4th page only (what the test scores)")

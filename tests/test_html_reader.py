@@ -8,8 +8,16 @@ import pytest
 
 from curate.encoding import DecodeError
 from curate.readers import READERS, reader_for
-from curate.readers.html import (HtmlReader, _Block, _Line, _teaser_runs, decode_html, declared_charset, parse_html,
-                                 sniff_binary)
+from curate.readers.html import (
+    HtmlReader,
+    _Block,
+    _Line,
+    _teaser_runs,
+    declared_charset,
+    decode_html,
+    parse_html,
+    sniff_binary,
+)
 from curate.readers.html_meta import page_metadata
 
 # Real-looking article paragraphs: trafilatura keeps an article only when it has some text.
@@ -67,7 +75,7 @@ def test_utf8_page_decodes_as_utf8_without_notes():
 
 
 def test_byte_order_mark_wins_over_a_meta_charset():
-    data = codecs.BOM_UTF8 + '<meta charset="windows-1252"><p>naïve café</p>'.encode("utf-8")
+    data = codecs.BOM_UTF8 + '<meta charset="windows-1252"><p>naïve café</p>'.encode()
     decoded = decode_html(data)
     assert decoded.encoding == "utf-8"
     assert decoded.text.startswith("<meta") and "naïve café" in decoded.text
@@ -100,7 +108,7 @@ def test_http_charset_wins_over_the_page_declaration():
 
 
 def test_declared_latin1_on_utf8_bytes_is_read_as_utf8_with_a_note():
-    data = '<meta charset="iso-8859-1"><p>It’s “naïve”</p>'.encode("utf-8")
+    data = '<meta charset="iso-8859-1"><p>It’s “naïve”</p>'.encode()
     decoded = decode_html(data)
     assert decoded.encoding == "utf-8"
     assert "It’s “naïve”" in decoded.text  # not "Itâ€™s"

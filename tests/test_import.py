@@ -15,9 +15,8 @@ import shutil
 import sys
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Callable, Union
 
 import pytest
 import yaml
@@ -46,11 +45,11 @@ def run(*args: str) -> tuple[int, str, str]:
 
 # --- a web server on the loopback address ----------------------------------------------------------------
 
-Route = Union[tuple[int, dict, bytes], Callable[[BaseHTTPRequestHandler], None]]
+Route = tuple[int, dict, bytes] | Callable[[BaseHTTPRequestHandler], None]
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         route = self.server.routes.get(self.path)  # type: ignore[attr-defined]
         if route is None:
             route = (404, {"Content-Type": "text/html"}, b"<h1>Not found</h1>")
@@ -184,7 +183,7 @@ def test_import_saves_the_page_as_received_and_a_meta_file_the_build_reads(proje
 
 def test_an_id_that_exists_is_refused_with_a_hint(project):
     assert run("import", "--project", str(project), str(NEWS))[0] == 0
-    code, out, err = run("import", "--project", str(project), str(NEWS))
+    code, _, err = run("import", "--project", str(project), str(NEWS))
     assert code == 2
     assert err == (f"curate import: {NEWS}: a source with the id '{NEWS_ID}' exists "
                    f"(content_sources/articles/{NEWS_ID}.html)\n"
@@ -215,7 +214,7 @@ def test_import_outside_a_project_is_refused_but_a_dry_run_works(tmp_path):
 
 def test_several_pages_are_imported_and_a_failed_one_does_not_stop_the_others(project, tmp_path):
     missing = tmp_path / "missing.html"
-    code, out, err = run("import", "--project", str(project), str(missing), str(NEWS))
+    code, _, err = run("import", "--project", str(project), str(missing), str(NEWS))
     assert code == 1
     assert err == f"curate import: {missing}: no such file\n    hint: give the path of a saved web page, or an " \
                   "https:// address\n"
@@ -264,7 +263,7 @@ def test_seed_article_as_html_gives_the_title_lead_and_sections_of_the_text_snap
         assert [p.text for p in h.passages] == paragraphs
     # The image's caption, which the text reader keeps as a caption, is dropped from the page as the issue
     # asks; the related posts, scripts, navigation and footer never reach it.
-    assert [p.kind for p in text.sections[0].passages][0] is PassageKind.CAPTION
+    assert text.sections[0].passages[0].kind is PassageKind.CAPTION
     reasons = {reason for _, reason, _ in html.dropped}
     assert reasons == {"image alt text", "image caption"}
     assert "Keanu" not in html.text and "gtag" not in html.text and "Privacy policy" not in html.text
@@ -396,7 +395,7 @@ ARTICLE = (
     "<p>Shop owners warned that deliveries would become slower. The council promised a loading bay at each end "
     "of the street and a review of the lanes a year after they open.</p>")
 
-HOSTILE = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+HOSTILE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>Council approves &lt;script&gt;alert('title')&lt;/script&gt; bicycle lanes</title>
 <base href="javascript:alert('base')//">
 <meta http-equiv="refresh" content="3; url=javascript:alert('refresh')">
@@ -428,7 +427,7 @@ def _no_traceback(err: str) -> None:
 def test_a_hostile_page_imports_clean_and_the_built_site_shows_no_markup_from_it(project):
     page = project / "hostile.html"
     page.write_text(HOSTILE, encoding="utf-8")
-    code, out, err = run("import", "--project", str(project), "--id", "hostile-page", str(page))
+    code, _, err = run("import", "--project", str(project), "--id", "hostile-page", str(page))
     assert code == 0, err
     _no_traceback(err)
     source = next(s for s in load_project(project).sources if s.id == "hostile-page")
@@ -456,13 +455,13 @@ def test_a_hostile_page_imports_clean_and_the_built_site_shows_no_markup_from_it
     ("report.html", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj", "this is a PDF document"),
     ("photo.htm", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01", "this is a PNG image"),
     ("empty.html", b"  \n", "the file is empty"),
-    ("nav-only.html", b"<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
-                      b"<footer>(c) 2019</footer></body></html>", "no article text found in the page (only 2 words)"),
+    ("nav-only.html", (b"<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+                       b"<footer>(c) 2019</footer></body></html>"), "no article text found in the page (only 2 words)"),
 ])
 def test_a_file_that_is_no_article_is_refused_clearly(project, name, data, reason):
     path = project / name
     path.write_bytes(data)
-    code, out, err = run("import", "--project", str(project), str(path))
+    code, _, err = run("import", "--project", str(project), str(path))
     assert code == 1
     assert err.startswith(f"curate import: {path}: {reason}")
     assert "\n    hint: " in err
@@ -498,7 +497,7 @@ def test_a_page_whose_declared_charset_is_wrong_imports_clean(project):
         "more than four hours.", "more than four hours — “a marathon”, said one café owner.")
     path = project / "wrong-charset.html"
     path.write_bytes(page.encode("cp1252", "replace"))
-    code, out, err = run("import", "--project", str(project), "--id", "wrong-charset", str(path))
+    code, _, err = run("import", "--project", str(project), "--id", "wrong-charset", str(path))
     assert code == 0
     assert "declares utf-8, but byte 0x97" in err and "the encoding was detected instead" in err
     source = next(s for s in load_project(project).sources if s.id == "wrong-charset")
@@ -510,9 +509,9 @@ def test_a_source_that_is_really_a_pdf_is_a_clear_build_error(project):
     with pytest.raises(ContentError) as info:
         load_project(project)
     assert [p.format() for p in info.value.problems] == [
-        "content_sources/articles/report.html:1: the file is a PDF document, not an HTML page\n    hint: save the "
-        "web page itself (in a browser: Save Page As…, 'Web Page, HTML only'), or import its address with curate "
-        "import URL"]
+        ("content_sources/articles/report.html:1: the file is a PDF document, not an HTML page\n    hint: save the "
+         "web page itself (in a browser: Save Page As…, 'Web Page, HTML only'), or import its address with curate "
+         "import URL")]
 
 
 def test_read_page_refuses_what_it_cannot_decode(tmp_path):

@@ -67,7 +67,7 @@ class Fetched:
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """Redirects are followed by :func:`fetch` itself, so each hop is counted and checked."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 - urllib's signature
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         return None
 
 
@@ -156,11 +156,12 @@ def _open(url: str, current: str, deadline: float, timeout: float) -> http.clien
         # Built per fetch, so proxy settings (http_proxy, no_proxy) are read when the fetch happens.
         return urllib.request.build_opener(_NoRedirect).open(request, timeout=remaining)
     except urllib.error.HTTPError as exc:
-        return exc  # type: ignore[return-value] - an HTTPError is a response (3xx and errors handled by the caller)
+        # An HTTPError is a response too (status, headers, body): the caller handles redirects and errors.
+        return exc  # type: ignore[return-value]
     except urllib.error.URLError as exc:
         raise FetchError(url, _reason(exc.reason, current, timeout),
                          "check the address, and that this computer is online") from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise FetchError(url, f"no answer within {timeout:g} seconds", "try again later") from None
     except (http.client.HTTPException, OSError, ValueError) as exc:
         raise FetchError(url, _reason(exc, current, timeout)) from None
@@ -224,7 +225,7 @@ def _read(url: str, current: str, response: http.client.HTTPResponse, deadline: 
                 raise FetchError(url, f"the page is larger than the {max_bytes / 1e6:.0f} MB curate imports",
                                  "save the article's page alone and import the file")
             chunks.append(chunk)
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise FetchError(url, f"the page did not arrive within {timeout:g} seconds",
                          "try again later") from None
     except (http.client.HTTPException, OSError) as exc:
@@ -255,5 +256,13 @@ def _undo_encoding(url: str, data: bytes, encoding: str, max_bytes: int) -> byte
     return out
 
 
-__all__ = ["Fetched", "FetchError", "MAX_BYTES", "MAX_REDIRECTS", "TIMEOUT_SECONDS", "check_address", "fetch",
-           "is_web_address"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_REDIRECTS",
+    "TIMEOUT_SECONDS",
+    "FetchError",
+    "Fetched",
+    "check_address",
+    "fetch",
+    "is_web_address",
+]

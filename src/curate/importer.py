@@ -24,22 +24,30 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Callable, Optional
 from urllib.parse import unquote, urlsplit
 
 import yaml
 
 from . import __version__
 from .encoding import DecodeError, Note
-from .errors import CurateError, EXIT_USAGE
+from .errors import EXIT_USAGE, CurateError
 from .fetch import Fetched, fetch, is_web_address
 from .project import ARTICLES_DIR, META_SUFFIX, RESERVED_IDS, RESERVED_SOURCE_IDS
 from .readers import reader_for
 from .readers.base import ReadResult
-from .readers.html import DROP_REASONS, _codec, _parse, decode_html, declared_charset, parse_html, sniff_binary
+from .readers.html import (
+    DROP_REASONS,
+    _codec,
+    _parse,
+    declared_charset,
+    decode_html,
+    parse_html,
+    sniff_binary,
+)
 from .readers.html_meta import Found, PageMeta, page_metadata, plain, web_address
 from .slugs import FILE_SLUG, file_slug
 
@@ -139,7 +147,7 @@ def _read_target(target: str, fetcher: Callable[[str], Fetched]) -> tuple[bytes,
         raise ImportFailed(target, f"cannot read the file: {exc.strerror}") from None
 
 
-def read_page(target: str, fetcher: Callable[[str], Fetched] = fetch, today: Optional[_dt.date] = None
+def read_page(target: str, fetcher: Callable[[str], Fetched] = fetch, today: _dt.date | None = None
               ) -> ImportResult:
     """Read and clean one page for import, writing nothing.
 
@@ -229,7 +237,7 @@ def _slug(text: str) -> str:
     return slug.strip("-")
 
 
-def existing_source(folder: Path, source_id: str) -> Optional[Path]:
+def existing_source(folder: Path, source_id: str) -> Path | None:
     """The file that already gives ``source_id`` in ``folder`` (a source or its metadata), or ``None``."""
     if not folder.is_dir():
         return None
@@ -260,7 +268,7 @@ def check_id(source_id: str) -> None:
 
 
 def import_page(root: Path, target: str, source_id: str = "", dry_run: bool = False,
-                fetcher: Callable[[str], Fetched] = fetch, today: Optional[_dt.date] = None) -> ImportResult:
+                fetcher: Callable[[str], Fetched] = fetch, today: _dt.date | None = None) -> ImportResult:
     """Import one page into a project.
 
     Args:
@@ -306,14 +314,14 @@ def _write_pair(folder: Path, files: dict[str, bytes]) -> None:
     temps: list[tuple[str, Path]] = []
     try:
         for name, data in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-            temps.append((name, Path(tmp)))
+            temps.append((name, Path(tmp_name)))
         done: list[Path] = []
         try:
-            for name, tmp in temps:
-                os.replace(tmp, folder / name)
+            for name, tmp_path in temps:
+                os.replace(tmp_path, folder / name)
                 done.append(folder / name)
         except OSError:
             for path in done:
@@ -322,8 +330,8 @@ def _write_pair(folder: Path, files: dict[str, bytes]) -> None:
     except OSError as exc:
         raise ImportFailed(str(folder), f"cannot write the imported page: {exc.strerror}") from None
     finally:
-        for _, tmp in temps:
-            tmp.unlink(missing_ok=True)
+        for _, leftover in temps:
+            leftover.unlink(missing_ok=True)
 
 
 def _scalar(value: str) -> str:
@@ -364,7 +372,7 @@ def meta_yaml(result: ImportResult) -> str:
 
 def dry_run_json(result: ImportResult) -> dict:
     """What a build would keep, as ``curate import --dry-run --format json`` prints it."""
-    value = lambda found: found.value if found is not None else None  # noqa: E731
+    value = lambda found: found.value if found is not None else None
     return {
         "title": result.title,
         "published": value(result.meta.published),
@@ -404,20 +412,32 @@ def summary(result: ImportResult, dry_run: bool = False) -> list[str]:
     return out
 
 
-__all__ = ["IdTaken", "ImportFailed", "ImportResult", "MAX_PAGE_BYTES", "check_id", "dry_run_json",
-           "existing_source", "extractor_versions", "import_page", "meta_yaml", "read_page", "summary"]
+__all__ = [
+    "MAX_PAGE_BYTES",
+    "IdTaken",
+    "ImportFailed",
+    "ImportResult",
+    "check_id",
+    "dry_run_json",
+    "existing_source",
+    "extractor_versions",
+    "import_page",
+    "meta_yaml",
+    "read_page",
+    "summary",
+]
 
 
-def run(args, root: Path, out, err, say) -> int:  # noqa: ANN001 - argparse namespace and cli's streams/printer
+def run(args, root: Path, out, err, say) -> int:
     """``curate import`` for the CLI: import each target, print what was found, return the exit code.
 
     Every page is tried; a failed one is reported (file or address, reason,
     hint) and the others are still imported. Exit code 0 when all were
     imported, otherwise the worst failure's (1, or 2 for an id conflict).
     """
-    import json  # noqa: PLC0415
+    import json
 
-    from .errors import EXIT_OK, UsageError  # noqa: PLC0415
+    from .errors import EXIT_OK, UsageError
 
     if args.source_id and len(args.targets) > 1:
         raise UsageError("--id names one page; import several pages without it (each gets a slug of its title)")

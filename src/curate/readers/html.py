@@ -41,8 +41,9 @@ import codecs
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING
 
 from ..cleaning import PHOTO_CREDIT, ParsedText, _Builder, _same, is_boilerplate_heading
 from ..encoding import _BOMS, Decoded, DecodeError, Note, line_at
@@ -62,8 +63,8 @@ for _name in ("trafilatura", "htmldate", "charset_normalizer"):
 
 #: Options passed to trafilatura: favour precision, leave reader comments out, keep headings
 #: (``include_formatting``), links (to measure how much of a block is links) and tables.
-EXTRACT_OPTIONS = dict(include_comments=False, favor_precision=True, include_formatting=True,
-                       include_links=True, include_tables=True, include_images=False, deduplicate=False)
+EXTRACT_OPTIONS = {"include_comments": False, "favor_precision": True, "include_formatting": True,
+                   "include_links": True, "include_tables": True, "include_images": False, "deduplicate": False}
 
 #: Why a block was dropped, as :attr:`ParsedText.dropped` reports it.
 DROP_REASONS = {
@@ -258,7 +259,7 @@ def _detect(data: bytes, notes: list[Note]) -> tuple[str, str]:
                           f"UTF-8 (the first at byte offset {first_bad}) in a UTF-8 page; "
                           f"{'they are' if invalid != 1 else 'it is'} left out", "check the text reads right"))
         return data.decode("utf-8", "replace").replace("\ufffd", ""), "utf-8"
-    import charset_normalizer  # noqa: PLC0415 (see the note on imports at the top)
+    import charset_normalizer
 
     best = charset_normalizer.from_bytes(data).best()
     guess = codecs.lookup(best.encoding).name.replace("-", "_") if best is not None else ""
@@ -513,9 +514,10 @@ class _LineFinder:
     through the page as the article does.
     """
 
-    _SKIP = {"script", "style", "template", "noscript", "head", "title", "svg", "math", "iframe", "object"}
+    _SKIP = frozenset({"script", "style", "template", "noscript", "head", "title", "svg", "math", "iframe",
+                       "object"})
 
-    def __init__(self, root: Optional[etree._Element]):
+    def __init__(self, root: etree._Element | None):
         self.chunks: list[str] = []
         self.starts: list[int] = []
         self.lines: list[int] = []
@@ -526,7 +528,7 @@ class _LineFinder:
         if root is None:
             self.text = ""
             return
-        from lxml import etree  # noqa: PLC0415
+        from lxml import etree
 
         skipping = 0
         in_caption = 0
@@ -597,9 +599,9 @@ class _LineFinder:
         return self.last_line, -1
 
 
-def _parse(html: str) -> Optional[etree._Element]:
+def _parse(html: str) -> etree._Element | None:
     """The page as an lxml tree (``None`` when nothing can be parsed)."""
-    from lxml import etree  # noqa: PLC0415
+    from lxml import etree
 
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8", huge_tree=False)
     try:
@@ -691,7 +693,7 @@ def _related_heading(text: str) -> bool:
     return bool(RELATED_HEADING.match(core)) or is_boilerplate_heading(core)
 
 
-def parse_html(html: str, corrections: list[Correction] = (), title_hint: str = "", default_title: str = "",
+def parse_html(html: str, corrections: Sequence[Correction] = (), title_hint: str = "", default_title: str = "",
                titles: Iterable[str] = ()) -> ParsedText:
     """Extract an article from a page and clean it into title, sections and passages.
 
@@ -830,10 +832,10 @@ def _teaser_runs(blocks: list[_Block]) -> set[int]:
     return marked
 
 
-def _extract(html: str) -> Optional[etree._Element]:
+def _extract(html: str) -> etree._Element | None:
     """trafilatura's article tree for a page, or ``None`` when it finds no article text."""
-    import trafilatura  # noqa: PLC0415
-    from lxml import etree  # noqa: PLC0415
+    import trafilatura
+    from lxml import etree
 
     try:
         doc = trafilatura.bare_extraction(html, **EXTRACT_OPTIONS)  # type: ignore[arg-type]
@@ -872,5 +874,13 @@ def iter_sections(parsed: ParsedText) -> Iterator[tuple[str, str, list[str]]]:
         yield section.heading, section.id, [p.text for p in section.passages]
 
 
-__all__ = ["DROP_REASONS", "EXTRACT_OPTIONS", "HtmlReader", "decode_html", "declared_charset", "iter_sections",
-           "parse_html", "sniff_binary"]
+__all__ = [
+    "DROP_REASONS",
+    "EXTRACT_OPTIONS",
+    "HtmlReader",
+    "declared_charset",
+    "decode_html",
+    "iter_sections",
+    "parse_html",
+    "sniff_binary",
+]

@@ -19,8 +19,9 @@ from __future__ import annotations
 import html as _html
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 if TYPE_CHECKING:
@@ -68,16 +69,16 @@ class PageMeta:
             title repeated as a heading in the text).
     """
 
-    title: Optional[Found] = None
-    author: Optional[Found] = None
-    publisher: Optional[Found] = None
-    published: Optional[Found] = None
-    modified: Optional[Found] = None
-    url: Optional[Found] = None
-    language: Optional[Found] = None
+    title: Found | None = None
+    author: Found | None = None
+    publisher: Found | None = None
+    published: Found | None = None
+    modified: Found | None = None
+    url: Found | None = None
+    language: Found | None = None
     titles: list[str] = field(default_factory=list)
 
-    def fields(self) -> Iterator[tuple[str, Optional[Found]]]:
+    def fields(self) -> Iterator[tuple[str, Found | None]]:
         """``(name, value)`` of each field in the order the metadata file lists them."""
         for name in ("title", "author", "publisher", "published", "modified", "url", "language"):
             yield name, getattr(self, name)
@@ -178,7 +179,7 @@ def _meta_tags(root: etree._Element) -> dict[str, list[tuple[str, str]]]:
     return tags
 
 
-def _first_meta(tags: dict, names: tuple[str, ...], origin: str = "<meta>") -> Optional[Found]:
+def _first_meta(tags: dict, names: tuple[str, ...], origin: str = "<meta>") -> Found | None:
     for name in names:
         for content, attr in tags.get(name, []):
             value = plain(content)
@@ -188,9 +189,9 @@ def _first_meta(tags: dict, names: tuple[str, ...], origin: str = "<meta>") -> O
     return None
 
 
-def _json_value(objects: list[dict], key: str) -> Optional[tuple[Any, str]]:
+def _json_value(objects: list[dict], key: str) -> tuple[Any, str] | None:
     for obj in objects:
-        if key in obj and obj[key]:
+        if obj.get(key):
             return obj[key], f"JSON-LD {key}"
     return None
 
@@ -322,7 +323,7 @@ _BYLINE_TEXT = re.compile(r"^(?:(?:written|posted|reported|words)\s+)?by\s+(.{2,
                           re.IGNORECASE)
 
 
-def _byline(root: etree._Element) -> Optional[Found]:
+def _byline(root: etree._Element) -> Found | None:
     """An author named in the page's byline ("By Jane Doe", "Written by Jane Doe on 14 November 2019")."""
     for el in root.iter("div", "span", "p", "a", "address"):
         if not _BYLINE_CLASS.search(el.get("class") or ""):
@@ -387,7 +388,7 @@ def _date_candidates(root: etree._Element, objects: list[dict], tags: dict, key:
     return out
 
 
-def _find_date(find_date: Any, page: str, url: str, original: bool, extensive: bool) -> Optional[str]:
+def _find_date(find_date: Any, page: str, url: str, original: bool, extensive: bool) -> str | None:
     try:
         value = find_date(page, url=url or None, original_date=original, extensive_search=extensive,
                           outputformat="%Y-%m-%d")
@@ -397,7 +398,7 @@ def _find_date(find_date: Any, page: str, url: str, original: bool, extensive: b
 
 
 def _dates(root: etree._Element, objects: list[dict], tags: dict, url: str, html_text: str
-           ) -> tuple[Optional[Found], Optional[Found]]:
+           ) -> tuple[Found | None, Found | None]:
     """Publication and modification dates, attributed to their source.
 
     The publication date is htmldate's (markup first, then the text); the
@@ -405,11 +406,11 @@ def _dates(root: etree._Element, objects: list[dict], tags: dict, url: str, html
     ``article:modified_time``, …) when it gives one, else htmldate's, and is
     kept only when later than the publication date.
     """
-    from htmldate import find_date  # noqa: PLC0415 (imported only by curate import, which needs it)
-    from lxml import etree  # noqa: PLC0415
+    from htmldate import find_date
+    from lxml import etree
 
     page = html_text or etree.tostring(root, encoding="unicode")
-    results: list[Optional[Found]] = []
+    results: list[Found | None] = []
     for key, original in (("published", True), ("modified", False)):
         candidates = _date_candidates(root, objects, tags, key, url)
         value = _find_date(find_date, page, url, original, extensive=False)
@@ -431,4 +432,4 @@ def _dates(root: etree._Element, objects: list[dict], tags: dict, url: str, html
     return published, modified
 
 
-__all__ = ["Found", "MAX_VALUE_CHARS", "PageMeta", "join_names", "page_metadata", "plain", "web_address"]
+__all__ = ["MAX_VALUE_CHARS", "Found", "PageMeta", "join_names", "page_metadata", "plain", "web_address"]
