@@ -196,6 +196,8 @@ def read_page(target: str, fetcher: Callable[[str], Fetched] = fetch, today: _dt
         meta.title = Found(title, "the address" if url else "the file name")
     parsed = parse_html(decoded.text, [], title, title)
     words = sum(len(p.text.split()) for s in parsed.sections for p in s.passages)
+    if words == 0 and parsed.warnings and parsed.warnings[0][0] == 0:
+        raise ImportFailed(target, parsed.warnings[0][1], "check this is the article's own page")
     if words < MIN_ARTICLE_WORDS:
         hint = "check this is the article's own page (not a front page, a login wall or a consent page)"
         refresh = _meta_refresh(root)

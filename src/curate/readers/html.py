@@ -711,16 +711,21 @@ def parse_html(html: str, corrections: Sequence[Correction] = (), title_hint: st
         verified against. No article text gives no sections. Never raises on
         any text.
     """
-    root = _parse(html)
-    meta = page_metadata(root) if root is not None else None
+    problem = page_shape_problem(html)
+    root = _parse(html) if not problem else None
+    if root is not None:
+        problem = page_shape_problem(html, root)
+    meta = page_metadata(root) if root is not None and not problem else None
     page_titles = [title_hint, *titles, *(meta.titles if meta else [])]
     title = title_hint or (meta.title.value if meta and meta.title else "")
     b = _Builder(list(corrections), 0, html_markup=False)
     plain: list[str] = [title] if title else []
-    body = _extract(html)
+    body, failure = _extract(html) if not problem else (None, "")
     if body is None:
         result = b.finish(title, title or default_title)
         result.plain_text = "\n\n".join(plain)
+        if problem or failure:
+            result.warnings.append((0, problem or failure))
         return result
     finder = _LineFinder(root)
     blocks = _blocks(body)
@@ -832,8 +837,8 @@ def _teaser_runs(blocks: list[_Block]) -> set[int]:
     return marked
 
 
-def _extract(html: str) -> etree._Element | None:
-    """trafilatura's article tree for a page, or ``None`` when it finds no article text."""
+def _extract(html: str) -> tuple[etree._Element | None, str]:
+    """trafilatura's article tree for a page (``None`` when it finds no article text), and why it failed."""
     import trafilatura
     from lxml import etree
 
@@ -844,9 +849,39 @@ def _extract(html: str) -> etree._Element | None:
             options = dict(EXTRACT_OPTIONS, favor_precision=False)
             doc = trafilatura.bare_extraction(html, **options)  # type: ignore[arg-type]
     except (ValueError, TypeError, etree.LxmlError, RecursionError):  # a page lxml cannot parse
-        return None
-    body = getattr(doc, "body", None) if doc is not None else None
-    return body
+        return None, ""
+    except Exception as exc:  # noqa: BLE001 - a failure of the extractor on one page must not stop a build
+        return None, (f"the article extractor failed on this page ({type(exc).__name__}: {exc}); no text was "
+                      "extracted")
+    return (getattr(doc, "body", None) if doc is not None else None), ""
+
+
+#: More elements than this is no article page (a whole site, a generated file): not extracted.
+MAX_ELEMENTS = 100_000
+#: More attributes on one element than this is not markup anyone wrote (libxml2 takes quadratic time on them).
+MAX_ATTRIBUTES = 1_000
+_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{20000,}>")
+
+
+def page_shape_problem(html: str, root: etree._Element | None = None) -> str:
+    """Why a page is too odd to extract from (``''`` when it is not).
+
+    Checked before parsing: an element with more than :data:`MAX_ATTRIBUTES`
+    attributes; with the parsed ``root``: more than :data:`MAX_ELEMENTS`
+    elements. Both bound the time an extraction takes.
+    """
+    if root is None:
+        for m in _LONG_TAG.finditer(html):
+            if m.group().count("=") > MAX_ATTRIBUTES:
+                line = html.count("\n", 0, m.start()) + 1
+                return (f"the element on line {line} has more than {MAX_ATTRIBUTES:,} attributes: this is not an "
+                        "article page; nothing was extracted")
+        return ""
+    count = sum(1 for _ in root.iter())
+    if count > MAX_ELEMENTS:
+        return (f"the page has {count:,} elements (more than {MAX_ELEMENTS:,}): it is not one article; nothing was "
+                "extracted")
+    return ""
 
 
 class HtmlReader(Reader):
