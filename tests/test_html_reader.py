@@ -408,13 +408,13 @@ def test_a_page_built_to_be_slow_is_not_extracted():
     # elements: both are bounded before extraction, so no page makes an import or a build hang.
     flood = parse(page(f"<p>{P1}</p>" + "<i>x</i>" * 100_001))
     assert flood.sections == []
-    assert flood.warnings == [(0, "the page has 100,026 elements (more than 100,000): it is not one article; "
-                                  "nothing was extracted")]
+    assert flood.warnings == [(0, ("the page has 100,026 elements (more than 100,000): it is not one article; "
+                                   "nothing was extracted"))]
     attributes = " ".join(f'data-a{i}="{i}"' for i in range(1_001))
     bomb = parse(page(f"<p {attributes}>{P1}</p><p>{P2}</p>"))
     assert bomb.sections == []
-    assert bomb.warnings == [(0, "the element on line 5 has more than 1,000 attributes: this is not an article "
-                                 "page; nothing was extracted")]
+    assert bomb.warnings == [(0, ("the element on line 6 has more than 1,000 attributes: this is not an article "
+                                  "page; nothing was extracted"))]
 
 
 def test_deeply_nested_markup_gives_no_traceback():
