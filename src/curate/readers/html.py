@@ -43,6 +43,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..cleaning import PHOTO_CREDIT, ParsedText, _Builder, _same, is_boilerplate_heading
@@ -412,11 +413,12 @@ class _Block:
     kind: str
     lines: list[_Line] = field(default_factory=list)
 
-    @property
+    # Computed once: blocks are complete before any rule reads them.
+    @cached_property
     def text(self) -> str:
         return " ".join(t for t in (line.clean for line in self.lines) if t)
 
-    @property
+    @cached_property
     def link_density(self) -> float:
         total = sum(len(line.clean) for line in self.lines)
         return min(1.0, sum(line.linked for line in self.lines) / total) if total else 0.0
@@ -452,6 +454,7 @@ def _collect(el: etree._Element, lines: list[_Line], in_ref: bool = False) -> No
 
 
 def _text_block(kind: str, el: etree._Element, skip: Iterable[str] = ()) -> _Block:
+    """A block of the text under ``el``; children tagged ``skip`` (a nested list) are left out."""
     block = _Block(kind, [_Line()])
     if el.text:
         block.lines[-1].text += el.text
@@ -460,8 +463,6 @@ def _text_block(kind: str, el: etree._Element, skip: Iterable[str] = ()) -> _Blo
             block.lines[-1].text += " "
         else:
             _collect(child, block.lines)
-            if child.tag == "ref":
-                pass
         if child.tail:
             block.lines[-1].text += child.tail
     return block
