@@ -23,7 +23,8 @@ boilerplate are generic, never rules for one site:
   headlines and excerpts, up to the next paragraph of real prose;
 * inline teaser lines ("READ MORE: …", "Related: …", "SEE ALSO: …");
 * lists of links to other stories (two or more blocks that are nothing but a
-  short link), and any such block after the article's last paragraph;
+  short link), and after the article's last paragraph any such block, and
+  cut-off teaser excerpts ("The building took three years to…");
 * newsletter, app, social and share prompts; comment-section headings;
 * bylines, datelines, reading times, tag lines and copyright lines;
 * image captions and photo credits (trafilatura already drops images and
@@ -31,7 +32,9 @@ boilerplate are generic, never rules for one site:
   article).
 
 Passages are plain text, never markup: a ``<script>`` written as text in an
-article stays text, and rendering escapes it.
+article stays text, and rendering escapes it. A page built to be slow (more
+than :data:`MAX_ELEMENTS` elements, an element with more than
+:data:`MAX_ATTRIBUTES` attributes) is not extracted, with a warning.
 """
 
 from __future__ import annotations
@@ -285,7 +288,6 @@ def _detect(data: bytes, notes: list[Note]) -> tuple[str, str]:
 # --- cleaning -----------------------------------------------------------------------------------------
 
 _WS = re.compile(r"\s+")
-_NO_WS = re.compile(r"\s+")
 _ELLIPSIS = ("…", "...", "[…]", "[...]", "(…)")
 
 # "Read also" and "related articles" in other languages (German, French, Italian, Spanish, Portuguese,
@@ -569,7 +571,7 @@ class _LineFinder:
         self.text = "".join(self.chunks)
 
     def _add(self, text: str, line: int, size: int) -> int:
-        squeezed = _NO_WS.sub("", text)
+        squeezed = _WS.sub("", text)
         if not squeezed:
             return size
         self.chunks.append(squeezed)
@@ -585,7 +587,7 @@ class _LineFinder:
 
     def find(self, text: str) -> tuple[int, int]:
         """``(line, offset)`` of ``text`` at or after the last find; the last line when it is not found."""
-        squeezed = _NO_WS.sub("", text)
+        squeezed = _WS.sub("", text)
         for size in (60, 20):
             key = squeezed[:size]
             if not key:
@@ -800,10 +802,10 @@ def parse_html(html: str, corrections: Sequence[Correction] = (), title_hint: st
             seen_text = True
             if offset >= 0:
                 last_offset = offset
-    kept_text = _NO_WS.sub("", " ".join(plain))
+    kept_text = _WS.sub("", " ".join(plain))
     for offset, line, kind, text in finder.captions:
         # Reported only when inside the article and not kept (some pages repeat a caption as text).
-        if 0 <= first_offset <= offset <= last_offset and _NO_WS.sub("", text) not in kept_text:
+        if 0 <= first_offset <= offset <= last_offset and _WS.sub("", text) not in kept_text:
             b.drop(line, DROP_REASONS[kind], text)
     result = b.finish(title, title or default_title)
     result.plain_text = "\n\n".join(plain)
@@ -904,19 +906,12 @@ class HtmlReader(Reader):
         return parse_html(body, corrections, title_hint, default_title)
 
 
-def iter_sections(parsed: ParsedText) -> Iterator[tuple[str, str, list[str]]]:
-    """``(heading, id, paragraphs)`` of each section (the lead's heading is ``''``)."""
-    for section in parsed.sections:
-        yield section.heading, section.id, [p.text for p in section.passages]
-
-
 __all__ = [
     "DROP_REASONS",
     "EXTRACT_OPTIONS",
     "HtmlReader",
     "declared_charset",
     "decode_html",
-    "iter_sections",
     "parse_html",
     "sniff_binary",
 ]
