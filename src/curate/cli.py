@@ -87,7 +87,7 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = None, stderr: Te
     root = Path(args.project)
     try:
         if args.command == "import":
-            from .importer import run  # noqa: PLC0415 (trafilatura and htmldate load only for imports)
+            from .importer import run  # imported here: trafilatura and htmldate load only for imports
 
             return run(args, root, out, err, _say)
         if not (root / "content_sources").is_dir():
