@@ -445,6 +445,7 @@ def run(args, root: Path, out, err, say) -> int:
         raise UsageError("--id names one page; import several pages without it (each gets a slug of its title)")
     code = EXIT_OK
     objects = []
+    imported: list[ImportResult] = []
     for target in args.targets:
         try:
             result = import_page(root, target, args.source_id, dry_run=args.dry_run)
@@ -452,6 +453,7 @@ def run(args, root: Path, out, err, say) -> int:
             say(err, f"curate import: {exc}", "red")
             code = max(code, exc.exit_code)
             continue
+        imported.append(result)
         for note in result.notes:
             say(err, f"warning: {target}: {note}", "yellow")
         if args.format == "json":
@@ -461,7 +463,9 @@ def run(args, root: Path, out, err, say) -> int:
                 say(out, line)
     if args.format == "json" and objects:
         print(json.dumps(objects[0] if len(args.targets) == 1 else objects, ensure_ascii=False, indent=2), file=out)
-    if not args.dry_run and code == EXIT_OK and not args.quiet and args.format == "text":
-        say(out, "next: feed its sections to pages in content_sources/curation.yml as <id>#<section id>, then run "
-                 "curate build", "green")
+    if not args.dry_run and imported and not args.quiet and args.format == "text":
+        example = imported[-1]
+        section = next((s.id for s in example.parsed.sections if s.heading), "lead")
+        say(out, f"next: feed sections to pages in content_sources/curation.yml (such as {example.id}#{section}), "
+                 "then run curate build", "green")
     return code
