@@ -420,3 +420,11 @@ def test_a_page_built_to_be_slow_is_not_extracted():
 def test_deeply_nested_markup_gives_no_traceback():
     parsed = parse("<html><body>" + "<div>" * 30_000 + f"<p>{P1}</p>" + "</div>" * 30_000 + "</body></html>")
     assert isinstance(parsed.sections, list)
+
+
+def test_words_are_counted_in_scripts_written_without_spaces():
+    from curate.readers.html import word_count
+
+    assert word_count("The council’s £4m plan, approved 21–9.") == 8
+    assert word_count("商品の改造が商標法違反に") == 12
+    assert word_count("Kindle for PCの起動") == 6

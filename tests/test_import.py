@@ -134,7 +134,7 @@ def test_dry_run_text_says_what_it_found(project):
         "  modified   2019-11-20  (JSON-LD dateModified)",
         "  url        https://towncrier.example/news/2019/11/19/council-approves-bicycle-lanes  (<link rel=\"canonical\">)",
         "  language   en  (<html lang>)",
-        "  text       281 words in 3 sections: Lead, What the plan includes, Why shop owners are worried",
+        "  text       283 words in 3 sections: Lead, What the plan includes, Why shop owners are worried",
         "  dropped    1 × related links, 1 × image alt text, 1 × image caption",
         f"  id         {NEWS_ID} (dry run: nothing written)",
     ]

@@ -47,6 +47,7 @@ from .readers.html import (
     decode_html,
     parse_html,
     sniff_binary,
+    word_count,
 )
 from .readers.html_meta import Found, PageMeta, page_metadata, plain, web_address
 from .slugs import FILE_SLUG, file_slug
@@ -113,7 +114,7 @@ class ImportResult:
         return f"{ARTICLES_DIR}/{self.id}{META_SUFFIX}"
 
     def word_count(self) -> int:
-        return sum(len(p.text.split()) for s in self.parsed.sections for p in s.passages)
+        return sum(word_count(p.text) for s in self.parsed.sections for p in s.passages)
 
 
 def extractor_versions() -> str:
@@ -195,7 +196,7 @@ def read_page(target: str, fetcher: Callable[[str], Fetched] = fetch, today: _dt
     if meta.title is None:
         meta.title = Found(title, "the address" if url else "the file name")
     parsed = parse_html(decoded.text, [], title, title)
-    words = sum(len(p.text.split()) for s in parsed.sections for p in s.passages)
+    words = sum(word_count(p.text) for s in parsed.sections for p in s.passages)
     if words == 0 and parsed.warnings and parsed.warnings[0][0] == 0:
         raise ImportFailed(target, parsed.warnings[0][1], "check this is the article's own page")
     if words < MIN_ARTICLE_WORDS:

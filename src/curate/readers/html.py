@@ -426,6 +426,16 @@ class _Block:
         return min(1.0, sum(line.linked for line in self.lines) / total) if total else 0.0
 
 
+# A character of a script written without spaces between words (Chinese, Japanese) counts as a word.
+_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W\u3040-\u30ff\u3400-\u4dbf"
+                   r"\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``: runs of letters and digits, each Chinese or Japanese character one word."""
+    return len(_WORD.findall(text))
+
+
 def _words(text: str) -> int:
     return len(text.split())
 
@@ -761,7 +771,7 @@ def parse_html(html: str, corrections: Sequence[Correction] = (), title_hint: st
                 run = "prompt"
                 continue
             reason = _line_reason(text, block.lines[0].linked if block.lines else 0)
-            if reason in ("comments", "byline", "copyright"):
+            if reason in ("related", "comments", "byline", "copyright"):
                 b.drop(line, DROP_REASONS[reason], text)
                 continue
             b.heading(text, line)
@@ -913,5 +923,6 @@ __all__ = [
     "declared_charset",
     "decode_html",
     "parse_html",
+    "word_count",
     "sniff_binary",
 ]
