@@ -923,6 +923,6 @@ __all__ = [
     "declared_charset",
     "decode_html",
     "parse_html",
-    "word_count",
     "sniff_binary",
+    "word_count",
 ]
