@@ -428,3 +428,11 @@ def test_words_are_counted_in_scripts_written_without_spaces():
     assert word_count("The council’s £4m plan, approved 21–9.") == 8
     assert word_count("商品の改造が商標法違反に") == 12
     assert word_count("Kindle for PCの起動") == 6
+
+
+def test_base_href_does_not_move_the_canonical_address():
+    head = '<base href="https://evil.example/"><link rel="canonical" href="/news/lanes">'
+    fetched = _meta(page(f"<p>{P1}</p>", head=head), url="https://towncrier.example/news/lanes?ref=rss")
+    assert (fetched.url.value, fetched.url.origin) == ("https://towncrier.example/news/lanes", '<link rel="canonical">')
+    saved = _meta(page(f"<p>{P1}</p>", head=head))
+    assert saved.url is None  # a relative address in a saved file leads nowhere known

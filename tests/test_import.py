@@ -369,6 +369,16 @@ def test_a_refused_connection_is_named(server):
     assert info.value.reason == "127.0.0.1 refused the connection"
 
 
+def test_a_failed_fetch_is_one_clear_line_and_a_hint_on_the_command_line(project, server):
+    url = server.url("/gone")
+    server.routes["/gone"] = (410, {"Content-Type": "text/html"}, b"<p>gone</p>")
+    code, out, err = run("import", "--project", str(project), url, "ftp://example.org/story.html")
+    assert (code, out) == (1, "")
+    assert err == (f"curate import: {url}: the server answered 410 Gone\n    hint: check the address\n"
+                   "curate import: ftp://example.org/story.html: only http:// and https:// addresses are fetched, "
+                   "not ftp:\n    hint: save the page as a file and import the file\n")
+
+
 def test_the_http_charset_is_recorded_when_it_decides_the_decoding(project, server):
     page = NEWS.read_text(encoding="utf-8").replace('<meta charset="utf-8">', "").encode("cp1252")
     server.routes["/cp1252"] = (200, {"Content-Type": "text/html; charset=windows-1252"}, page)
