@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install pages site serve check test test-unit test-build browser-deps site-offline lint-workflow golden bench clean
+.PHONY: install pages site serve check test test-unit test-build browser-deps site-offline lint-workflow golden bench eval-import clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -109,6 +109,17 @@ golden: install
 # not part of make test. BENCH_ARGS=--huge adds 10,000 articles (about an hour more).
 bench: install
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
+# The HTML reader's quality gate: 181 real pages with the article text a person marked
+# (benchmarks/eval_import.py; the data stays outside the repository, in ../shared beside it).
+EVAL_DATA ?= ../shared/data/article-extraction
+eval-import: install
+	@if [ ! -f "$(EVAL_DATA)/ground-truth.json" ]; then \
+		echo "eval-import: the article-extraction benchmark is not in $(EVAL_DATA)"; \
+		echo "    hint: put it there (ground-truth.json and html/), or run make eval-import EVAL_DATA=/path/to/it"; \
+		exit 1; \
+	fi
+	$(BIN)/python benchmarks/eval_import.py --data "$(EVAL_DATA)" --baseline
 
 clean:
 	rm -rf site site-offline .pytest_cache test-artifacts bench-work

@@ -1,4 +1,4 @@
-"""Command line: ``curate build`` and ``curate check``.
+"""Command line: ``curate build``, ``curate check`` and ``curate import``.
 
 A thin layer (as MkDocs' ``__main__`` and trafilatura's ``parse_args``): it
 parses arguments, calls :mod:`curate.commands` and maps errors to exit codes
@@ -45,6 +45,14 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", parents=[common],
                        help="write nothing; fail when docs/ is out of date, hand-edited or content is invalid")
     c.add_argument("--today", metavar="YYYY-MM-DD", help="date to compare review_by with (default: today)")
+    i = sub.add_parser("import", parents=[common],
+                       help="add web pages (saved files or http(s) addresses) to content_sources/articles/")
+    i.add_argument("targets", nargs="+", metavar="PATH|URL", help="a saved web page or its https:// address")
+    i.add_argument("--id", dest="source_id", default="", metavar="ID",
+                   help="the source id (file name) to give a single page (default: a slug of its title)")
+    i.add_argument("--dry-run", action="store_true", help="write nothing; show what a build would keep")
+    i.add_argument("--format", choices=("text", "json"), default="text",
+                   help="how to print what was found (json: one object per page, an array for several)")
     return p
 
 
@@ -78,6 +86,10 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = None, stderr: Te
         return int(exc.code or 0)
     root = Path(args.project)
     try:
+        if args.command == "import":
+            from .importer import run  # imported here: trafilatura and htmldate load only for imports
+
+            return run(args, root, out, err, _say)
         if not (root / "content_sources").is_dir():
             raise UsageError(f"no content_sources/ folder in {root.resolve()}; "
                              "run curate in the project folder or pass --project DIR")

@@ -90,6 +90,14 @@ META_SCHEMA = Schema({
     "attribution": Field("text", doc="rights and attribution note"),
     "language": Field("str", doc="language code, such as en"),
     "encoding": Field("str", doc="text encoding when it is not UTF-8"),
+    # Written by curate import (src/curate/importer.py) from what a web page says about itself.
+    "modified": Field("date", doc="date of the article's last change, when later than published"),
+    "retrieved": Field("date", doc="when the page was imported"),
+    "extractor": Field("str", doc="what read the page (trafilatura and htmldate, with versions)"),
+    "provenance": Field("map", schema=Schema({
+        key: Field("str", doc=f"where the page gave '{key}' (JSON-LD, Open Graph, <meta>, <time>, text)")
+        for key in ("title", "author", "publisher", "published", "modified", "url", "language")
+    }), doc="where in the page curate import found each value"),
     "corrections": Field("list[map]", schema=Schema({
         "original": Field("str", required=True, doc="text as printed"),
         "corrected": Field("str", required=True, doc="text as it should read"),

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Optional
 
 from .base import Reader, ReadResult
+from .html import HtmlReader
 from .markdown import MarkdownReader
 from .text import PlainTextReader
 
@@ -27,6 +28,8 @@ READERS: dict[str, type[Reader]] = {
     ".txt": PlainTextReader,
     ".md": MarkdownReader,
     ".markdown": MarkdownReader,
+    ".html": HtmlReader,
+    ".htm": HtmlReader,
 }
 
 
