@@ -528,8 +528,10 @@ def _check_page_refs(r: _Reader, curation: Validated[CurationFile], entries: lis
                                           _unknown_page_hint(other, pages)))
             elif other == page.id:
                 r.problems.append(Problem(rel, line, f"pages[{i}].related[{j}]", "a page cannot be related to itself"))
-        for j, term in enumerate(page.terms if names is not None and curation.ok("pages", i, "terms") else []):
-            if term not in names:  # type: ignore[operator]  # names is not None here
+        if names is None or not curation.ok("pages", i, "terms"):
+            continue
+        for j, term in enumerate(page.terms):
+            if term not in names:
                 r.problems.append(Problem(rel, curation.line("pages", i, "terms", j), f"pages[{i}].terms[{j}]",
                                           f"'{term}' is not a glossary term",
-                                          did_you_mean(term, names or []) or "add it to content_sources/glossary.yml"))
+                                          did_you_mean(term, names) or "add it to content_sources/glossary.yml"))

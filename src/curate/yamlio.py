@@ -27,6 +27,7 @@ than what is written (a `` #`` comment, a tag, an anchor).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import types
 import typing
@@ -573,7 +574,14 @@ class YamlModel(BaseModel):
 
 def yaml_keys(model: type[BaseModel]) -> dict[str, FieldInfo]:
     """The keys a YAML mapping of this model may hold (fields not marked :data:`DERIVED`)."""
-    return {name: f for name, f in model.model_fields.items() if DERIVED not in f.metadata}
+    return {key: info for key, (info, _, _) in _keys(model).items()}
+
+
+@functools.cache
+def _keys(model: type[BaseModel]) -> dict[str, tuple[FieldInfo, type[BaseModel] | None, bool]]:
+    """Key → ``(field, model it holds or None, whether a list of them)``; worked out once per model."""
+    return {name: (info, *_model_in(info.annotation)) for name, info in model.model_fields.items()
+            if DERIVED not in info.metadata}
 
 
 def summary(info: FieldInfo) -> str:
@@ -682,17 +690,17 @@ def _known_keys(model: type[BaseModel], data: Any, loc: Loc, doc: Document, prob
     """
     if not isinstance(data, dict):
         return data
-    keys = yaml_keys(model)
+    keys = _keys(model)
     out = {}
     for key, value in data.items():
-        info = keys.get(key)
-        if info is None:
+        shape = keys.get(key)
+        if shape is None:
             hint = did_you_mean(key, sorted(keys))
             problems.append(Problem(doc.file, doc.lines.get(loc + (key,), 0), key_path(loc + (key,)), "unknown key",
                                     hint or "allowed keys: " + ", ".join(sorted(keys))))
             typos.update(loc + (k,) for k in keys if hint == f"did you mean '{k}'?" and k not in data)
             continue
-        sub, is_list = _model_in(info.annotation)
+        _, sub, is_list = shape
         if sub is not None and is_list and isinstance(value, list):
             value = [_known_keys(sub, item, loc + (key, i), doc, problems, typos) for i, item in enumerate(value)]
         elif sub is not None and not is_list:
@@ -707,10 +715,10 @@ def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     for part in loc:
         if isinstance(part, int):
             continue
-        info = yaml_keys(current).get(part) if current is not None else None
-        if info is None:
+        shape = _keys(current).get(part) if current is not None else None
+        if shape is None:
             return None
-        current = _model_in(info.annotation)[0]
+        current = shape[1]
     return current
 
 
@@ -725,10 +733,10 @@ def _value_loc(model: type[BaseModel], loc: Loc) -> Loc:
     for n, part in enumerate(loc):
         if isinstance(part, int):
             continue
-        info = yaml_keys(current).get(part) if current is not None else None
-        if info is None:
+        shape = _keys(current).get(part) if current is not None else None
+        if shape is None:
             return loc[:n + 1]
-        sub, is_list = _model_in(info.annotation)
+        _, sub, is_list = shape
         if sub is None:
             return loc[:n + 1]
         if is_list and len(loc) == n + 2:
@@ -747,12 +755,12 @@ def _problem(model: type[BaseModel], doc: Document, loc: Loc, error: Any) -> Pro
     if kind == "missing":
         holder = _model_at(model, loc[:-1])
         key = str(loc[-1])
-        info = yaml_keys(holder).get(key) if holder is not None else None
+        info = _keys(holder)[key][0] if holder is not None and key in _keys(holder) else None
         hint = f"add '{key}: …' ({summary(info)})" if info is not None and info.description else f"add '{key}: …'"
         return Problem(doc.file, _nearest_line(doc, loc[:-1]), path, "required key is missing", hint)
     if kind == "extra_forbidden":
         holder = _model_at(model, loc[:-1])
-        keys = sorted(yaml_keys(holder)) if holder is not None else []
+        keys = sorted(_keys(holder)) if holder is not None else []
         return Problem(doc.file, line, path, "unknown key", did_you_mean(str(loc[-1]), keys))
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return Problem(doc.file, line, path, f"expected a mapping (key: value lines), found {kind_of(value)}")
@@ -789,10 +797,9 @@ def _salvage(model: type[M], data: Any, loc: Loc, failed: frozenset[Loc], contex
     """
     data = data if isinstance(data, dict) else {}
     values: dict[str, Any] = {}
-    for name, info in yaml_keys(model).items():
+    for name, (info, sub, is_list) in _keys(model).items():
         here = loc + (name,)
         refused = any(here[:n] in failed for n in range(len(here) + 1))
-        sub, is_list = _model_in(info.annotation)
         if name in data and not refused:
             if sub is not None and is_list:
                 items = data[name] if isinstance(data[name], list) else []
