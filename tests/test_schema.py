@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from curate import model, schema
@@ -408,3 +410,22 @@ def test_a_value_is_read_as_written_and_validated_once():
     assert (meta.title, meta.publisher, meta.author, meta.published_estimated, meta.published.human()) == (
         "2024-07-23", "no", "1.0", True, "2024")
     assert all(type(v) is str for v in (meta.title, meta.publisher, meta.author))
+
+
+YAMLISH = st.lists(st.sampled_from(list("ab:-[]{}&*!#'\"\n \t|>?,%@`~01.") + [
+    "id", "pages", "site", "title", "terms", "term", "sections", "- ", "  ", "null", "true", "corrections"]),
+    max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(YAMLISH)
+def test_any_text_gives_a_model_or_problems_never_an_exception(text):
+    for kind in (schema.CurationFile, schema.GlossaryFile, schema.SourceMeta):
+        found: list[Problem] = []
+        doc = compose(text, "f.yml", found)
+        if doc is None:
+            continue
+        checked = validate(kind, doc, found, {"reserved_ids": {"index"}})
+        assert isinstance(checked.value, kind)
+        assert not checked.failed or found  # nothing is refused silently
+        assert all(p.file == "f.yml" and p.message for p in found)

@@ -195,7 +195,8 @@ class _Composer:
     def __init__(self, text: str, file: str, first_line: int, problems: list[Problem]):
         self.text, self.file, self.offset, self.problems = text, file, first_line - 1, problems
         self.lines: dict[Loc, int] = {}
-        # Open collections: [value, loc (None inside a discarded subtree), pending key or _KEY/_SKIP, seen keys]
+        # Open collections: [value, loc (None inside a discarded subtree), pending key or _KEY/_SKIP,
+        #                    seen keys with their lines, role in the parent, line]
         self.stack: list[list[Any]] = []
         self.root: Any = None
         self.documents = 0
