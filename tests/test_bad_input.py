@@ -385,8 +385,8 @@ BAD_BYTES = {
                                        "content_sources/articles/art.txt:3: not valid utf-8 at byte offset 16 "
                                        "(byte 0xFF: invalid start byte)"),
     "unknown declared encoding": (b"What is Llama?\n\nText.\n", "encoding: klingon\n",
-                                  "content_sources/articles/art.txt: unknown encoding 'klingon' named in the "
-                                  "metadata\n    hint: use a name such as utf-8, windows-1252, latin-1 or utf-16"),
+                                  "content_sources/articles/art.meta.yml:3: encoding: unknown encoding 'klingon'\n"
+                                  "    hint: use a common name: utf-8, utf-16, windows-1252, latin-1"),
 }
 
 
@@ -538,8 +538,9 @@ UNQUOTED = {
                      "content_sources/curation.yml:6: invalid YAML: sequence entries are not allowed here (in the "
                      "value of 'title')\n    hint: put the value in quotes: text starting with '- ' must be quoted"),
     "leading star": ("title: *star first",
-                     "content_sources/curation.yml:6: invalid YAML: found undefined alias 'star' (in the value of "
-                     "'title')\n    hint: put the value in quotes: text starting with '*' must be quoted"),
+                     "content_sources/curation.yml:6: pages[0].title: '*star' makes the value an alias in YAML (a copy "
+                     "of a value marked '&'); aliases are not allowed\n    hint: put the whole value in quotes: "
+                     "title: \"*star first\""),
     "leading ampersand": ("title: &amp first",
                           "content_sources/curation.yml:6: pages[0].title: '&amp' makes the value an anchor in YAML, "
                           "so it would read 'first'\n    hint: put the whole value in quotes: title: \"&amp first\""),
@@ -939,8 +940,9 @@ def test_a_linked_folder_out_of_the_project_is_refused(tmp_path):
     articles.symlink_to(outside, target_is_directory=True)
     code, _, err = curate(root)
     assert code == 1
-    assert (f"content_sources/articles/secret.txt: content_sources/articles is a symbolic link to {outside}, outside "
-            "the project; curate reads nothing outside it") in err
+    assert (f"content_sources/articles: it is a symbolic link to {outside}, outside the project; curate reads "
+            "nothing outside it") in err
+    assert "curate build: 1 error;" in err  # the folder, not each file in it
 
 
 def test_a_symbolic_link_inside_the_project_is_fine(tmp_path):

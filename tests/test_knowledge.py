@@ -134,9 +134,12 @@ def test_exactly_one_glossary_link_to_open_source_on_llama_at_first_mention(docs
 
 
 def test_no_self_links_and_no_links_in_headings_quotes_or_code():
-    terms = [TermLink(GlossaryTerm("Meta", "The company.", ["Meta Platforms"], "meta", True), "meta.md"),
-             TermLink(GlossaryTerm("open source", "Code anyone may use.", ["open-source"]), "open.md"),
-             TermLink(GlossaryTerm("Llama", "Models.", ["LLaMA"], "", True), "glossary.md", "llama")]
+    terms = [TermLink(GlossaryTerm(term="Meta", definition="The company.", aliases=["Meta Platforms"], page="meta",
+                                   case_sensitive=True), "meta.md"),
+             TermLink(GlossaryTerm(term="open source", definition="Code anyone may use.", aliases=["open-source"]),
+                      "open.md"),
+             TermLink(GlossaryTerm(term="Llama", definition="Models.", aliases=["LLaMA"], case_sensitive=True),
+                      "glossary.md", "llama")]
     linker = GlossaryLinker(terms)
     md = ("# Meta and open source\n\n“Meta is open source,” he said. `Meta` code, [Meta](x.md) link.\n\n"
           "> Meta quote\n\nThe meta data. Meta’s models are open-source; LLaMA is one. Meta again.")
@@ -149,9 +152,9 @@ def test_no_self_links_and_no_links_in_headings_quotes_or_code():
 
 
 def test_possessives_with_either_apostrophe_and_plurals_link():
-    linker = GlossaryLinker([TermLink(GlossaryTerm("model", "An AI model."), "m.md")])
+    linker = GlossaryLinker([TermLink(GlossaryTerm(term="model", definition="An AI model."), "m.md")])
     assert "[models](m.md" in linker.link("Open models.", "x.md", set())
-    linker = GlossaryLinker([TermLink(GlossaryTerm("Meta", "Co.", case_sensitive=True), "m.md")])
+    linker = GlossaryLinker([TermLink(GlossaryTerm(term="Meta", definition="Co.", case_sensitive=True), "m.md")])
     assert "[Meta's](m.md" in linker.link("Meta's plan.", "x.md", set())
     assert "[Meta’s](m.md" in linker.link("Meta’s plan.", "x.md", set())
 

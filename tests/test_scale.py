@@ -134,8 +134,8 @@ def test_trie_regex_matches_like_the_alternation(aliases, text):
 
 
 def test_nav_of_thousands_of_pages_keeps_every_level_short():
-    pages = [PageSpec(f"p-{i}", f"Page {i}", "", "", group=f"Group {i // 25}") for i in range(5000)]
-    nav = N.nav(Project("", SiteSpec("Site", "", ""), pages, [], [], {}), [])
+    pages = [PageSpec(id=f"p-{i}", title=f"Page {i}", description="", group=f"Group {i // 25}") for i in range(5000)]
+    nav = N.nav(Project("", SiteSpec(title="Site", description=""), pages, [], [], {}), [])
     for level in _nav_levels(nav):
         sections = [e for e in level if isinstance(e, dict) and isinstance(next(iter(e.values())), list)]
         assert len(sections) <= N.SECTIONS_MAX and len(level) <= C.NAV_MAX + 1

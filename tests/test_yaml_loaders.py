@@ -6,38 +6,43 @@ import pytest
 import yaml
 
 from curate import yamlio
-from curate.project import CURATION_SCHEMA, GLOSSARY_SCHEMA, META_SCHEMA
+from curate.schema import CurationFile, GlossaryFile, SourceMeta
 
 from .conftest import REPO
 from .test_ownership import BROKEN_CURATION
 
 TEXTS = [
-    (CURATION_SCHEMA, (REPO / "content_sources" / "curation.yml").read_text(encoding="utf-8")),
-    (GLOSSARY_SCHEMA, (REPO / "content_sources" / "glossary.yml").read_text(encoding="utf-8")),
-    (META_SCHEMA, next((REPO / "content_sources" / "articles").glob("*.meta.yml")).read_text(encoding="utf-8")),
-    (CURATION_SCHEMA, BROKEN_CURATION),
-    (META_SCHEMA, "title: What is Llama? #1 explainer\npublished: 2024-07-23\n"),
-    (META_SCHEMA, "title: &anchor Llama\ntopic: *anchor\n"),
-    (META_SCHEMA, "title: !tag Llama\n"),
-    (META_SCHEMA, "title: no\npublisher: 1.0\nauthor: 2024-07-23\nurl: 'https://x.example/a#b'\n"),
-    (META_SCHEMA, "title: Security threat: a leak\n"),
-    (META_SCHEMA, 'title: "Open" source? Llama\'s licence\n'),
-    (META_SCHEMA, "title: x\ntitle: y\nbogus: 1\n"),
-    (META_SCHEMA, "title: [a, b]\ncorrections: nope\n"),
+    (CurationFile, (REPO / "content_sources" / "curation.yml").read_text(encoding="utf-8")),
+    (GlossaryFile, (REPO / "content_sources" / "glossary.yml").read_text(encoding="utf-8")),
+    (SourceMeta, next((REPO / "content_sources" / "articles").glob("*.meta.yml")).read_text(encoding="utf-8")),
+    (CurationFile, BROKEN_CURATION),
+    (SourceMeta, "title: What is Llama? #1 explainer\npublished: 2024-07-23\n"),
+    (SourceMeta, "title: &anchor Llama\ntopic: *anchor\n"),
+    (SourceMeta, "title: *star first\n"),
+    (SourceMeta, "a: &a [x, x]\nb: &b [*a, *a]\n"),
+    (SourceMeta, "title: !tag Llama\n"),
+    (SourceMeta, "title: no\npublisher: 1.0\nauthor: 2024-07-23\nurl: 'https://x.example/a#b'\n"),
+    (SourceMeta, "title: Security threat: a leak\n"),
+    (SourceMeta, 'title: "Open" source? Llama\'s licence\n'),
+    (SourceMeta, "title: x\ntitle: y\nbogus: 1\n"),
+    (SourceMeta, "title: [a, b]\ncorrections: nope\n"),
+    (SourceMeta, "title: x\n---\ntitle: y\n"),
 ]
 
 
-def _validate(schema, text, loader, monkeypatch):
+def _validate(model, text, loader, monkeypatch):
     monkeypatch.setattr(yamlio, "_FastLoader", loader)
     problems = []
-    node = yamlio.compose(text, "f.yml", problems)
-    value = schema.validate(node, "f.yml", "", problems) if node is not None else None
-    return value, (value.lines if value is not None else None), problems
+    doc = yamlio.compose(text, "f.yml", problems)
+    checked = yamlio.validate(model, doc, problems) if doc is not None else None
+    if checked is None:
+        return None, problems
+    return (checked.value, checked.lines, checked.failed), problems
 
 
-@pytest.mark.parametrize("schema,text", TEXTS, ids=range(len(TEXTS)))
-def test_both_loaders_agree(schema, text, monkeypatch):
+@pytest.mark.parametrize("model,text", TEXTS, ids=range(len(TEXTS)))
+def test_both_loaders_agree(model, text, monkeypatch):
     if not hasattr(yaml, "CSafeLoader"):
         pytest.skip("PyYAML was built without libyaml here")
-    assert _validate(schema, text, yaml.CSafeLoader, monkeypatch) == _validate(schema, text, yaml.SafeLoader,
-                                                                               monkeypatch)
+    assert _validate(model, text, yaml.CSafeLoader, monkeypatch) == _validate(model, text, yaml.SafeLoader,
+                                                                              monkeypatch)

@@ -150,7 +150,11 @@ def fingerprint(root: Path, owned: set[str]) -> str:
                 h.update(f"{top}/{rel}\0".encode())
                 if path.is_symlink():
                     h.update(os.readlink(path).encode() + b"\0")
-                    if not path.resolve().is_relative_to(root.resolve()):
+                    try:
+                        outside = not path.resolve().is_relative_to(root.resolve())
+                    except (RuntimeError, OSError):  # a symbolic link loop; the loader reports it
+                        outside = True
+                    if outside:
                         continue
                 try:
                     h.update(hashlib.sha256(path.read_bytes()).digest())

@@ -225,12 +225,55 @@ def _word(text: str, start: int, end: int) -> str:
     return text[start:min(stop, end + 20)]
 
 
+#: Names offered when an ``encoding:`` names no text encoding Python knows.
+COMMON_ENCODINGS = ("utf-8", "utf-16", "windows-1252", "latin-1", "iso-8859-15", "mac-roman", "shift_jis",
+                    "euc-jp", "gb18030", "big5", "euc-kr", "koi8-r", "windows-1251")
+
+
+class UnknownEncoding(ValueError):
+    """An ``encoding:`` name that is no text encoding.
+
+    Attributes:
+        message: What is wrong, one sentence.
+        hint: Common names, and the closest one when there is one.
+    """
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def codec_for(name: str) -> str:
+    """The Python codec of an encoding name (``latin-1`` → ``iso8859-1``, ``UTF8`` → ``utf-8``).
+
+    Names are those of Python's ``codecs`` registry; codecs that are not text
+    encodings (``rot13``, ``base64``, ``zlib``) are refused.
+
+    Raises:
+        UnknownEncoding: The name is no text encoding.
+    """
+    close = difflib.get_close_matches(name.strip().lower(), COMMON_ENCODINGS, n=1)
+    names = ", ".join(COMMON_ENCODINGS)
+    hint = f"did you mean '{close[0]}'? (common names: {names})" if close else f"use a common name: {names}"
+    try:
+        codec = codecs.lookup(name).name
+    except (LookupError, ValueError):  # ValueError: a name holding a NUL
+        raise UnknownEncoding(f"unknown encoding '{name}'", hint) from None
+    try:
+        b"\0\0\0\0".decode(codec)  # (Python skips the codec for empty bytes)
+    except UnicodeDecodeError:
+        pass  # a text encoding, just not of these bytes
+    except (LookupError, UnicodeError):  # rot13, base64, zlib: codecs between bytes; 'undefined'
+        raise UnknownEncoding(f"'{name}' is not a text encoding", hint) from None
+    return codec
+
+
 def _declared(data: bytes, declared: str) -> tuple[str, str]:
     try:
-        codec = codecs.lookup(declared).name
-    except LookupError:
-        raise DecodeError(0, f"unknown encoding '{declared}' named in the metadata", 0,
-                          "use a name such as utf-8, windows-1252, latin-1 or utf-16") from None
+        codec = codec_for(declared)
+    except UnknownEncoding as exc:
+        raise DecodeError(0, f"{exc.message} named in the metadata", 0, exc.hint) from None
     candidates = [codec]
     if codec in ("latin-1", "iso8859-1"):
         candidates = ["cp1252", "latin-1"]  # as browsers read "latin-1"
@@ -243,6 +286,9 @@ def _declared(data: bytes, declared: str) -> tuple[str, str]:
             raise DecodeError(exc.start, f"not valid {declared} at byte offset {exc.start} "
                                          f"(byte 0x{data[exc.start]:02X}: {exc.reason})",
                               line_at(data, exc.start, name),
+                              "check the 'encoding:' named in the metadata, or save the file as UTF-8") from None
+        except UnicodeError as exc:  # a codec that fails without an offset
+            raise DecodeError(0, f"cannot decode the file as {declared} ({exc})", 0,
                               "check the 'encoding:' named in the metadata, or save the file as UTF-8") from None
     raise AssertionError("unreachable")
 

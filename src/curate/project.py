@@ -2,15 +2,22 @@
 
 Layout (every path relative to the project root)::
 
-    content_sources/curation.yml          site settings and pages  (CURATION_SCHEMA)
-    content_sources/glossary.yml          glossary terms           (GLOSSARY_SCHEMA)
+    content_sources/curation.yml          site settings and pages  (schema.CurationFile)
+    content_sources/glossary.yml          glossary terms           (schema.GlossaryFile)
     content_sources/pages/<id>.md         editors' intro for each page
     content_sources/articles/<name>.txt   source snapshots, byte for byte as delivered
     content_sources/articles/<name>.md    (Markdown sources may hold metadata as front matter)
-    content_sources/articles/<name>.meta.yml   metadata beside a snapshot (META_SCHEMA)
+    content_sources/articles/<name>.meta.yml   metadata beside a snapshot (schema.SourceMeta)
 
 Every file is checked before any work, and every problem is reported at once
 (:class:`~curate.errors.ContentError`), each with file, line and key.
+
+Each problem is reported once, at its root: a check that depends on a value
+that was refused (or on a file that could not be read) is skipped rather than
+reported again as a follow-on. A broken ``glossary.yml`` does not make every
+term of ``curation.yml`` unknown; a page whose id was refused does not make
+every reference to it unknown; a source whose metadata is unreadable is not
+loaded at all.
 """
 
 from __future__ import annotations
@@ -19,131 +26,53 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import Optional
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from . import cleaning
 from .encoding import DecodeError, decode
 from .cache import Store, salt
 from .errors import ContentError, Problem, did_you_mean
+from .model import (
+    GlossaryTerm,
+    PageSpec,
+    Project,
+    SectionRef,
+    SiteSpec,
+    Source,
+    SourceMeta,
+)
+from .pages import reserved_ids
 from .readers import Reader, reader_for, source_suffixes
-from .model import (Correction, GlossaryTerm, PageSpec, Project, SectionRef, SiteSpec, Source,
-                    SourceMeta)
-from .slugs import FILE_SLUG, file_slug, slugify
-from .yamlio import Field, Schema, compose
+from .schema import CONTENT_DIR, PAGES_DIR, CurationFile, GlossaryFile
+from .slugs import file_slug, slugify
+from .yamlio import Validated, compose, validate
 
-CONTENT_DIR = "content_sources"
 ARTICLES_DIR = "content_sources/articles"
+CURATION = "content_sources/curation.yml"
+GLOSSARY = "content_sources/glossary.yml"
 META_SUFFIX = ".meta.yml"
-RESERVED_IDS = {"index", "glossary", "tags", "sources", "404", "search", "assets", "about", "editing"}
+# Page ids that would clash with a page a builder writes (index, glossary, tags, sources), or with
+# what MkDocs and Material put in site/ (404.html, search/, assets/).
+RESERVED_IDS = frozenset(reserved_ids() | {"404", "search", "assets"})
 # docs/sources/index.md lists the sources: no source may be called "index".
 RESERVED_SOURCE_IDS = {"index"}
 # A source this large is probably not one article (a whole saved site, a binary file).
 MAX_SOURCE_BYTES = 2_000_000
 
-
-def _id_check(value: str) -> str:
-    if ".." in value or "/" in value or "\\" in value or re.match(r"^[A-Za-z]:", value):
-        return (f"'{value}' is not allowed: a page id becomes a file name in docs/, so it may not hold '..', "
-                "'/', '\\', a drive letter or an absolute path")
-    if not FILE_SLUG.match(value):
-        suggestion = file_slug(value)
-        return (f"'{value}' is not a valid id: use lower-case ASCII letters, digits and '-'"
-                + (f" (for example '{suggestion}')" if suggestion else ""))
-    if value in RESERVED_IDS:
-        return f"'{value}' is reserved for a page curate writes itself; choose another id"
-    return ""
-
-
-def _path_check(value: str) -> str:
-    """A path under content_sources/: relative, no '..', no drive letter, no backslash."""
-    parts = value.split("/")
-    if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value) or "\\" in value or ".." in parts:
-        return (f"'{value}' is not allowed: give a path inside content_sources/, such as pages/what-is-llama.md "
-                "(no '..', no absolute path, no drive letter, no '\\')")
-    return ""
-
-
-def _tags_check(values: list[str]) -> str:
-    for tag in values:
-        if "<" in tag or ">" in tag:
-            return f"tag '{tag}' holds '<' or '>'; a tag is a short label, not markup"
-        if not any(c.isalnum() for c in tag):
-            return f"tag '{tag}' has no letter or digit; a tag needs at least one"
-    return ""
-
-
-def _url_check(value: str) -> str:
-    if not re.match(r"^https?://[^\s]+$", value):
-        return f"'{value}' is not a web address: write it as https://… (or leave 'url' out)"
-    return ""
-
-
-META_SCHEMA = Schema({
-    "title": Field("str", doc="the article's title as printed"),
-    "publisher": Field("str", doc="who published it"),
-    "author": Field("str", doc="who wrote it"),
-    "url": Field("str", check=_url_check, doc="where it was published"),
-    "published": Field("date", doc="publication date: YYYY, YYYY-MM or YYYY-MM-DD"),
-    "published_estimated": Field("bool", doc="true when the date is an estimate"),
-    "published_note": Field("text", doc="why the date is what it is"),
-    "topic": Field("str", doc="one line on what the article covers"),
-    "attribution": Field("text", doc="rights and attribution note"),
-    "language": Field("str", doc="language code, such as en"),
-    "encoding": Field("str", doc="text encoding when it is not UTF-8"),
-    # Written by curate import (src/curate/importer.py) from what a web page says about itself.
-    "modified": Field("date", doc="date of the article's last change, when later than published"),
-    "retrieved": Field("date", doc="when the page was imported"),
-    "extractor": Field("str", doc="what read the page (trafilatura and htmldate, with versions)"),
-    "provenance": Field("map", schema=Schema({
-        key: Field("str", doc=f"where the page gave '{key}' (JSON-LD, Open Graph, <meta>, <time>, text)")
-        for key in ("title", "author", "publisher", "published", "modified", "url", "language")
-    }), doc="where in the page curate import found each value"),
-    "corrections": Field("list[map]", schema=Schema({
-        "original": Field("str", required=True, doc="text as printed"),
-        "corrected": Field("str", required=True, doc="text as it should read"),
-        "note": Field("str", doc="why"),
-    }), doc="typos fixed in the cleaned text"),
-})
-
-PAGE_SCHEMA = Schema({
-    "id": Field("str", required=True, check=_id_check, doc="the page's slug, such as what-is-llama"),
-    "title": Field("str", required=True, doc="the page's title"),
-    "description": Field("str", required=True, doc="a one-line summary"),
-    "intro": Field("str", check=_path_check,
-                   doc="path of the editor's intro under content_sources/ (default pages/<id>.md)"),
-    "sections": Field("list[str]", doc="source sections that feed the page, as source-id#section-id"),
-    "terms": Field("list[str]", doc="glossary terms the page explains"),
-    "related": Field("list[str]", doc="ids of related pages (computed when left out)"),
-    "tags": Field("list[str]", check=_tags_check, doc="tags"),
-    "group": Field("str", doc="navigation group"),
-    "reviewed": Field("date", doc="when an editor last reviewed the page"),
-    "review_by": Field("date", doc="when the page is due for review"),
-})
-
-CURATION_SCHEMA = Schema({
-    "site": Field("map", required=True, schema=Schema({
-        "title": Field("str", required=True, doc="the site's name"),
-        "description": Field("str", required=True, doc="what the site is, one line"),
-        "intro": Field("str", check=_path_check,
-                       doc="path of the home page intro under content_sources/ (default pages/index.md)"),
-        "explainers_group": Field("str", doc="navigation group of pages without a group"),
-    }), doc="site-wide settings"),
-    "pages": Field("list[map]", required=True, schema=PAGE_SCHEMA, doc="the explainer pages"),
-})
-
-GLOSSARY_SCHEMA = Schema({
-    "terms": Field("list[map]", required=True, schema=Schema({
-        "term": Field("str", required=True, doc="the term"),
-        "definition": Field("str", required=True, doc="one or two sentences"),
-        "aliases": Field("list[str]", doc="other spellings"),
-        "page": Field("str", doc="id of the page that explains it"),
-        "case_sensitive": Field("bool", doc="whether a mention must match case"),
-    }), doc="glossary terms"),
-})
+M = TypeVar("M", bound=BaseModel)
 
 
 class _Reader:
-    """File access confined to the project; every problem is collected."""
+    """File access confined to the project; every problem is collected.
+
+    Attributes:
+        failed: Ids of sources whose own error is reported: references to
+            them need no second one.
+        sources_known: Whether the articles folder could be listed (else
+            every source id would look unknown).
+    """
 
     def __init__(self, root: Path):
         self.root = root.resolve()
@@ -151,17 +80,30 @@ class _Reader:
         self.warnings: list[Problem] = []
         self.left_out: dict[str, list[tuple[str, int]]] = {}
         self.failed: set[str] = set()
-        self.store: Optional[Store] = None
+        self.store: Store | None = None
         self.source_keys: dict[str, str] = {}
+        self.sources_known = True
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix() if path.is_absolute() else path.as_posix()
 
-    def inside(self, rel: str) -> Optional[Path]:
-        """Resolve ``rel`` under the project; ``None`` (and a problem) if it escapes."""
+    def exists(self, rel: str) -> bool:
+        """Whether anything is at ``rel``, a broken or looping symbolic link included."""
+        path = self.root / rel
+        return path.exists() or path.is_symlink()
+
+    def inside(self, rel: str) -> Path | None:
+        """Resolve ``rel`` under the project; ``None`` (and a problem) if it escapes or loops."""
         path = (self.root / rel)
         try:
             path.resolve().relative_to(self.root)
+        except (RuntimeError, OSError):  # a symbolic link loop (RuntimeError before Python 3.13)
+            loop = self._loop(path)
+            name = "it" if loop == path else self.rel(loop)
+            self.problems.append(Problem(rel, 0, "", f"{name} is a symbolic link that leads back to itself (a loop)",
+                                         "replace the link with the file or folder it should point to, or "
+                                         "remove it"))
+            return None
         except ValueError:
             link = next((p for p in [path, *path.parents] if p.is_symlink()), None)
             if link is not None:
@@ -174,7 +116,17 @@ class _Reader:
             return None
         return path
 
-    def read_bytes(self, rel: str) -> Optional[bytes]:
+    def _loop(self, path: Path) -> Path:
+        """The first symbolic link on the way from the project to ``path`` that cannot be resolved."""
+        for part in reversed([path, *path.parents]):
+            if part != self.root and self.root in part.parents and part.is_symlink():
+                try:
+                    part.resolve(strict=False)
+                except (RuntimeError, OSError):
+                    return part
+        return path
+
+    def read_bytes(self, rel: str) -> bytes | None:
         path = self.inside(rel)
         if path is None:
             return None
@@ -184,7 +136,7 @@ class _Reader:
             self.problems.append(Problem(rel, 0, "", f"cannot read file: {exc.strerror}"))
             return None
 
-    def read_text(self, rel: str, declared: str = "", repair: bool = False) -> Optional[str]:
+    def read_text(self, rel: str, declared: str = "", repair: bool = False) -> str | None:
         """Decoded text of a file, or ``None`` (and a problem); ``repair`` mojibake in articles only."""
         data = self.read_bytes(rel)
         if data is None:
@@ -198,7 +150,7 @@ class _Reader:
             self.warnings.append(Problem(rel, note.line, "", note.message, note.hint))
         return decoded.text
 
-    def read_source_text(self, rel: str, reader: Reader, declared: str = "") -> Optional[str]:
+    def read_source_text(self, rel: str, reader: Reader, declared: str = "") -> str | None:
         """A source snapshot decoded by its reader, or ``None`` (and a problem)."""
         data = self.read_bytes(rel)
         if data is None:
@@ -212,21 +164,32 @@ class _Reader:
             self.warnings.append(Problem(rel, note.line, "", note.message, note.hint))
         return decoded.text
 
-    def yaml(self, rel: str, schema: Schema, required: bool = True):
-        text = self.read_text(rel) if (self.root / rel).exists() or required else None
-        if text is None:
-            if required and not (self.root / rel).exists():
+    def yaml(self, rel: str, model: type[M], required: bool = True,
+             context: dict[str, Any] | None = None) -> Validated[M] | None:
+        """A YAML file checked against its model, or ``None`` when it is missing or cannot be read at all.
+
+        A file that cannot be read, decoded or parsed (or holds an anchor or
+        alias) gets its problem and ``None``: nothing in it can be trusted.
+        Otherwise the result holds every value that passed (see
+        :class:`~curate.yamlio.Validated`).
+        """
+        if not self.exists(rel):
+            if required:
                 self.problems.append(Problem(rel, 0, "", "file is missing"))
             return None
-        node = compose(text, rel, self.problems)
-        if node is None:
-            if not any(p.file == rel for p in self.problems):
+        text = self.read_text(rel)
+        if text is None:
+            return None
+        mark = len(self.problems)
+        doc = compose(text, rel, self.problems)
+        if doc is None:
+            if len(self.problems) == mark:
                 self.problems.append(Problem(rel, 0, "", "file is empty"))
             return None
-        return schema.validate(node, rel, "", self.problems)
+        return validate(model, doc, self.problems, context)
 
 
-def load_project(root: os.PathLike | str, store: Optional[Store] = None) -> Project:
+def load_project(root: os.PathLike | str, store: Store | None = None) -> Project:
     """Load, clean and validate everything under ``content_sources/``.
 
     Args:
@@ -239,53 +202,68 @@ def load_project(root: os.PathLike | str, store: Optional[Store] = None) -> Proj
 
     Raises:
         ContentError: Any file is missing, unreadable or invalid; lists every
-            problem found.
+            problem found, each once (see the module docstring).
     """
     r = _Reader(Path(root))
     r.store = store
-    curation = r.yaml("content_sources/curation.yml", CURATION_SCHEMA)
-    glossary_data = r.yaml("content_sources/glossary.yml", GLOSSARY_SCHEMA, required=False)
+    curation = r.yaml(CURATION, CurationFile, context={"reserved_ids": RESERVED_IDS})
+    glossary_file = r.yaml(GLOSSARY, GlossaryFile, required=False)
+    # Term names are known when the glossary is absent (there are none) or every term was read.
+    names_known = (glossary_file is None and not r.exists(GLOSSARY)) or (
+        glossary_file is not None and glossary_file.ok("terms")
+        and all(glossary_file.ok("terms", i, "term") for i in range(len(glossary_file.value.terms))))
     sources = _load_sources(r)
     by_id = {s.id: s for s in sources}
-    glossary: list[GlossaryTerm] = []
-    pages: list[PageSpec] = []
-    intros: dict[str, str] = {}
-    site = SiteSpec("", "", "content_sources/pages/index.md")
+    site = curation.value.site if curation is not None else SiteSpec(title="", description="")
+    entries = _pages(r, curation, by_id) if curation is not None else []
+    pages = [page for _, page in entries]
+    # Page ids are known when every entry's id was read (a refused one might be the id referred to).
+    ids_known = curation is not None and curation.ok("pages") and all(
+        curation.ok("pages", i, "id") for i in range(len(curation.value.pages)))
+    intros = _intros(r, curation, site, entries) if curation is not None else {}
+    glossary = _glossary(r, glossary_file, pages, check_pages=ids_known) if glossary_file is not None else []
     if curation is not None:
-        s = curation.get("site", {})
-        site = SiteSpec(s.get("title", ""), s.get("description", ""),
-                        _content_path(s.get("intro", "pages/index.md")),
-                        s.get("explainers_group", "Explainers"))
-        pages = _pages(r, curation, by_id)
-        for rel in [site.intro_rel] + [p.intro_rel for p in pages]:
-            if rel in intros:
-                continue
-            if r.inside(rel) is None:
-                continue
-            if not (r.root / rel).is_file():
-                near = did_you_mean(Path(rel).name, sorted(f.name for f in (r.root / rel).parent.glob("*.md")))
-                r.problems.append(Problem(rel, 0, "", "intro file is missing",
-                                          "create it with a paragraph in your own words"
-                                          + (f"; or, if the page id is misspelled in content_sources/curation.yml, "
-                                             f"{near}" if near else "")))
-                continue
-            text = r.read_text(rel)
-            if text is not None:
-                intros[rel] = text
-                titles = [site.title] if rel == site.intro_rel else []
-                titles += [p.title for p in pages if p.intro_rel == rel]
-                _intro_headings(r, rel, text, titles, home=rel == site.intro_rel)
-    if glossary_data is not None:
-        # Without a readable curation file every page id would look unknown; its own error says enough.
-        glossary = _glossary(r, glossary_data, pages, check_pages=curation is not None)
-    glossary_broken = glossary_data is None and (r.root / "content_sources/glossary.yml").exists()
-    if curation is not None:
-        # With a broken glossary every term would look unknown; its own error says enough.
-        _check_page_refs(r, curation, pages, glossary, check_terms=not glossary_broken)
+        _check_page_refs(r, curation, entries, [t.term for t in glossary] if names_known else None, ids_known)
     if r.problems:
         raise ContentError(r.problems)
     return Project(str(r.root), site, pages, sorted(sources, key=lambda s: s.id), glossary, intros,
                    handwritten=[], warnings=sorted(set(r.warnings)), source_keys=dict(r.source_keys))
+
+
+def _intros(r: _Reader, curation: Validated[CurationFile], site: SiteSpec,
+            entries: list[tuple[int, PageSpec]]) -> dict[str, str]:
+    """Editor Markdown by project-relative path: the home page's intro and each page's."""
+    wanted: list[str] = []
+    if curation.ok("site", "intro"):
+        wanted.append(site.intro_rel)
+    wanted += [page.intro_rel for i, page in entries if curation.ok("pages", i, "intro")]
+    pages_dir = r.root / CONTENT_DIR / PAGES_DIR
+    intros: dict[str, str] = {}
+    for rel in dict.fromkeys(wanted):
+        path = r.inside(rel)
+        if path is None:
+            continue
+        if r.exists(rel) and not path.resolve().is_relative_to(pages_dir.resolve()):
+            # A link inside the project, but to a source article or another file: not an intro.
+            link = next(p for p in [path, *path.parents] if p.is_symlink())
+            r.problems.append(Problem(rel, 0, "", f"{'it' if link == path else r.rel(link)} is a symbolic link to "
+                                      f"{os.readlink(link)}, outside {CONTENT_DIR}/{PAGES_DIR}/; an intro is an "
+                                      "editor's own page there", f"copy the text into {rel} instead of linking to it"))
+            continue
+        if not path.is_file():
+            near = did_you_mean(Path(rel).name, sorted(f.name for f in path.parent.glob("*.md")))
+            r.problems.append(Problem(rel, 0, "", "intro file is missing",
+                                      "create it with a paragraph in your own words"
+                                      + (f"; or, if the page id is misspelled in content_sources/curation.yml, "
+                                         f"{near}" if near else "")))
+            continue
+        text = r.read_text(rel)
+        if text is not None:
+            intros[rel] = text
+            titles = [site.title] if rel == site.intro_rel and curation.ok("site", "title") else []
+            titles += [p.title for i, p in entries if p.intro_rel == rel and curation.ok("pages", i, "title")]
+            _intro_headings(r, rel, text, titles, home=rel == site.intro_rel)
+    return intros
 
 
 # Headings curate adds to the pages an intro appears on (see build.py).
@@ -315,14 +293,14 @@ def _intro_headings(r: _Reader, rel: str, text: str, titles: list[str], home: bo
             taken[slug] = f"the heading on line {n}"
 
 
-def _content_path(rel: str) -> str:
-    return f"{CONTENT_DIR}/{rel.lstrip('/')}"
-
-
 def _load_sources(r: _Reader) -> list[Source]:
     folder = r.root / ARTICLES_DIR
+    if folder.is_symlink() and r.inside(ARTICLES_DIR) is None:
+        r.sources_known = False
+        return []
     if not folder.is_dir():
         r.problems.append(Problem(ARTICLES_DIR, 0, "", "folder is missing", "put source articles in it"))
+        r.sources_known = False
         return []
     sources: list[Source] = []
     ids: dict[str, str] = {}
@@ -332,12 +310,15 @@ def _load_sources(r: _Reader) -> list[Source]:
             continue
         rel = f"{ARTICLES_DIR}/{name}"
         reader = reader_for(name)
+        stem = name.rsplit(".", 1)[0]
+        sid = file_slug(stem)
+        if reader is not None and path.is_symlink() and r.inside(rel) is None:
+            r.failed.add(sid)  # a loop, or a link out of the project: reported; pages naming it need no second error
+            continue
         if reader is None or not path.is_file():
             what = "a folder" if path.is_dir() else "not a source article (" + ", ".join(source_suffixes()) + ")"
             r.warnings.append(Problem(rel, 0, "", f"{what}; ignored"))
             continue
-        stem = name.rsplit(".", 1)[0]
-        sid = file_slug(stem)
         if not sid:
             r.problems.append(Problem(rel, 0, "", "the file name gives an empty id",
                                       "rename the file with Latin letters or digits, such as llama-article.txt"))
@@ -349,6 +330,7 @@ def _load_sources(r: _Reader) -> list[Source]:
         if sid in RESERVED_SOURCE_IDS:
             r.problems.append(Problem(rel, 0, "", f"the source id '{sid}' is reserved (docs/sources/{sid}.md is "
                                       "the list of sources)", f"rename the file, such as {sid}-article{path.suffix}"))
+            r.failed.add(sid)
             continue
         ids[sid] = rel
         source = _load_source_cached(r, reader, rel, sid, stem)
@@ -358,27 +340,15 @@ def _load_sources(r: _Reader) -> list[Source]:
             r.failed.add(sid)  # its error is reported; pages naming it need no second one
     for path in sorted(folder.glob("*" + META_SUFFIX)):
         stem = path.name[: -len(META_SUFFIX)]
-        if not any((folder / (stem + s)).is_file() for s in source_suffixes()):
+        if not any(r.exists(f"{ARTICLES_DIR}/{stem}{s}") for s in source_suffixes()):
             r.problems.append(Problem(r.rel(path), 0, "", "metadata without a source file beside it",
                                       f"add {stem}.txt or rename the metadata file"))
     return sources
 
 
-def _meta(r: _Reader, data, rel: str) -> SourceMeta:
-    return SourceMeta(
-        title=data.get("title", ""), publisher=data.get("publisher", ""), author=data.get("author", ""),
-        url=data.get("url", ""), published=data.get("published"),
-        published_estimated=data.get("published_estimated", False),
-        published_note=str(data.get("published_note", "")).strip(), topic=data.get("topic", ""),
-        attribution=str(data.get("attribution", "")).strip(),
-        corrections=[Correction(c["original"], c["corrected"], c.get("note", ""))
-                     for c in data.get("corrections", []) if "original" in c and "corrected" in c],
-        encoding=data.get("encoding", ""),
-    )
-
-
-def _front_matter(r: _Reader, rel: str, reader: Reader, text: str):
-    """``(metadata mapping or None, body, body_first_line)`` of a source's text.
+def _front_matter(r: _Reader, rel: str, reader: Reader, text: str) -> tuple[Validated[SourceMeta] | None, bool,
+                                                                           str, int]:
+    """``(metadata or None, whether it was refused as a whole, body, body_first_line)`` of a source's text.
 
     The reader decides what metadata the format carries (front matter in
     ``.md`` and ``.txt`` sources alike); front matter opened but never closed
@@ -388,16 +358,17 @@ def _front_matter(r: _Reader, rel: str, reader: Reader, text: str):
     if fm.unclosed:
         r.problems.append(Problem(rel, 1, "", "front matter opened with '---' on line 1 is never closed",
                                   "end the metadata with a line holding only '---'"))
-        return None, "", fm.body_first_line
+        return None, True, "", fm.body_first_line
     if not fm.yaml:
-        return None, fm.body, fm.body_first_line
-    # Front matter starts on line 2 of the file: one blank line first keeps every line number right.
-    node = compose("\n" + fm.yaml, rel, r.problems)
-    fm_data = META_SCHEMA.validate(node, rel, "", r.problems) if node is not None else None
-    return fm_data, fm.body, fm.body_first_line
+        return None, False, fm.body, fm.body_first_line
+    # Front matter starts on line 2 of the file, after its '---' line.
+    doc = compose(fm.yaml, rel, r.problems, first_line=2)
+    if doc is None:
+        return None, True, fm.body, fm.body_first_line
+    return validate(SourceMeta, doc, r.problems), False, fm.body, fm.body_first_line
 
 
-def _load_source_cached(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> Optional[Source]:
+def _load_source_cached(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> Source | None:
     """:func:`_load_source` through the source cache: a source whose snapshot and metadata bytes
     are as when it was last cleaned is taken from the cache, with the problems and warnings it gave."""
     store = getattr(r, "store", None)
@@ -428,14 +399,16 @@ def _load_source_cached(r: _Reader, reader: Reader, rel: str, sid: str, stem: st
     return source
 
 
-def _load_source(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> Optional[Source]:
+def _load_source(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> Source | None:
     meta_rel = f"{ARTICLES_DIR}/{stem}{META_SUFFIX}"
     meta = SourceMeta()
-    meta_data = None
-    if (r.root / meta_rel).exists():
-        meta_data = r.yaml(meta_rel, META_SCHEMA)
-        if meta_data is not None:
-            meta = _meta(r, meta_data, meta_rel)
+    meta_doc: Validated[SourceMeta] | None = None
+    if r.exists(meta_rel):
+        meta_doc = r.yaml(meta_rel, SourceMeta)
+        # Without readable metadata (or its encoding) the text cannot be decoded or checked with confidence.
+        if meta_doc is None or not meta_doc.ok("encoding"):
+            return None
+        meta = meta_doc.value
     text = r.read_source_text(rel, reader, meta.encoding)
     if text is None:
         return None
@@ -444,18 +417,27 @@ def _load_source(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> O
         r.warnings.append(Problem(rel, 0, "", f"source is {size / 1e6:.1f} MB (more than {MAX_SOURCE_BYTES / 1e6:.0f} "
                                   "MB): check it is one article, not a whole saved site",
                                   "split it, or keep only the article"))
-    fm_data, body, first = _front_matter(r, rel, reader, text)
-    if fm_data is not None and meta_data is None:
-        meta = _meta(r, fm_data, rel)
+    fm_doc, fm_refused, body, first = _front_matter(r, rel, reader, text)
+    meta_file = meta_rel
+    if meta_doc is None and (fm_doc is not None or fm_refused):
+        meta_doc, meta_file = fm_doc, rel
+        meta = fm_doc.value if fm_doc is not None else SourceMeta()
+
+    def trusted(*loc: str | int) -> bool:
+        """Whether a metadata value can be used: read, or left out (not refused)."""
+        return not fm_refused if meta_doc is None else meta_doc.ok(*loc)
+
+    corrections = [c for k, c in enumerate(meta.corrections) if meta_doc is None or meta_doc.clean("corrections", k)]
     default_title = stem.replace("-", " ").replace("_", " ").strip().capitalize()
-    parsed = reader.parse(body, first, meta.corrections, meta.title, default_title)
+    parsed = reader.parse(body, first, corrections, meta.title, default_title)
     for line, message in parsed.warnings:
         r.warnings.append(Problem(rel, line, "", message))
     r.left_out[sid] = parsed.left_out
-    for c in meta.corrections:
-        if c.original not in text:
-            r.problems.append(Problem(meta_rel, 0, "corrections", f"'{c.original}' does not occur in {rel}",
-                                      "copy the text exactly as printed"))
+    for k, c in enumerate(meta.corrections):
+        if c in corrections and c.original not in text:
+            line = meta_doc.line("corrections", k, "original") if meta_doc is not None else 0
+            r.problems.append(Problem(meta_file, line, f"corrections[{k}].original",
+                                      f"'{c.original}' does not occur in {rel}", "copy the text exactly as printed"))
     title = meta.title or parsed.title or default_title
     source = Source(sid, rel, parsed.plain_text or text, meta, title, parsed.sections, parsed.dropped)
     if not source.sections:
@@ -470,43 +452,45 @@ def _load_source(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> O
         if all(not section.heading for section in source.sections):
             r.warnings.append(Problem(rel, 0, "", "source has no headings: all its text is one section, the lead",
                                       "if the article has sections, put each heading on a line of its own"))
-    if source.sections and meta.published is None:
-        r.warnings.append(Problem(meta_rel if meta_data is not None else rel, 0, "published",
+    if source.sections and meta.published is None and trusted("published"):
+        has_meta_file = meta_file == meta_rel and r.exists(meta_rel)
+        r.warnings.append(Problem(meta_rel if has_meta_file else rel, 0, "published",
                                   "publication date unknown: relative dates ('last month') cannot be resolved",
-                                  f"add 'published: YYYY-MM' to {meta_rel}" if meta_data is not None else
+                                  f"add 'published: YYYY-MM' to {meta_rel}" if has_meta_file else
                                   f"create {meta_rel} with 'title:' and 'published: YYYY-MM'"))
     return source
 
 
-def _pages(r: _Reader, curation, sources: dict[str, Source]) -> list[PageSpec]:
-    rel = "content_sources/curation.yml"
-    pages: list[PageSpec] = []
+def _pages(r: _Reader, curation: Validated[CurationFile], sources: dict[str, Source]) -> list[tuple[int, PageSpec]]:
+    """``(index in the file, page)`` of every page whose id was read, each id once; section refs resolved."""
+    rel = CURATION
+    entries: list[tuple[int, PageSpec]] = []
     seen: dict[str, int] = {}
-    for i, entry in enumerate(curation.get("pages", [])):
-        if "id" not in entry:
+    for i, page in enumerate(curation.value.pages):
+        if not curation.ok("pages", i, "id"):
             continue
-        pid = entry["id"]
-        if pid in seen:
-            r.problems.append(Problem(rel, entry.line_of("id"), f"pages[{i}].id",
-                                      f"page id '{pid}' is used twice (first on line {seen[pid]})",
+        page.line = curation.line("pages", i)
+        if page.id in seen:
+            r.problems.append(Problem(rel, curation.line("pages", i, "id"), f"pages[{i}].id",
+                                      f"page id '{page.id}' is used twice (first on line {seen[page.id]})",
                                       "give each page its own id"))
             continue
-        seen[pid] = entry.line_of("id")
-        refs = []
-        for j, ref in enumerate(entry.get("sections", [])):
+        seen[page.id] = curation.line("pages", i, "id")
+        refs: list[SectionRef] = []
+        for j, ref in enumerate(page.sections if curation.ok("pages", i, "sections") else []):
             key = f"pages[{i}].sections[{j}]"
-            line = entry.line_of("sections")
-            source_id, _, section_id = ref.partition("#")
+            line = ref.line or curation.line("pages", i, "sections", j)
+            source_id, section_id = ref.source, ref.section
             source = sources.get(source_id)
             if source is None:
-                if source_id in r.failed or (not sources and r.problems):
+                if source_id in r.failed or not r.sources_known:
                     continue
                 r.problems.append(Problem(rel, line, key, f"no source with id '{source_id}'",
                                           did_you_mean(source_id, sorted(sources)) or
                                           "a source id is its file name without extension"))
                 continue
             if not source.sections:
-                r.warnings.append(Problem(rel, line, key, f"source '{source_id}' has no text, so page '{pid}' "
+                r.warnings.append(Problem(rel, line, key, f"source '{source_id}' has no text, so page '{page.id}' "
                                           "gets nothing from it", f"see the warning on {source.path_rel}"))
                 continue
             if not section_id:
@@ -524,48 +508,40 @@ def _pages(r: _Reader, curation, sources: dict[str, Source]) -> list[PageSpec]:
                                           "its sections are: " + ", ".join(s.id for s in source.sections)))
                 continue
             refs.append(SectionRef(source_id, section_id, line))
-        pages.append(PageSpec(
-            id=pid, title=entry.get("title", pid), description=entry.get("description", ""),
-            intro_rel=_content_path(entry.get("intro", f"pages/{pid}.md")), sections=refs,
-            terms=entry.get("terms", []), related=entry.get("related", []), tags=entry.get("tags", []),
-            group=entry.get("group", ""), reviewed=entry.get("reviewed"), review_by=entry.get("review_by"),
-            line=entry.line,
-        ))
+        page.sections = refs
+        entries.append((i, page))
     slugs: dict[str, str] = {}
-    for page in pages:
-        key = slugify(page.title)
+    for i, page in entries:
+        key = slugify(page.title) if curation.ok("pages", i, "title") else ""
         if key and key in slugs and slugs[key] != page.id:
             r.warnings.append(Problem(rel, page.line, "title",
                                       f"page '{page.id}' has a title that slugs like page '{slugs[key]}'s"))
         slugs.setdefault(key, page.id)
-    return pages
+    return entries
 
 
-def _glossary(r: _Reader, data, pages: list[PageSpec], check_pages: bool = True) -> list[GlossaryTerm]:
-    rel = "content_sources/glossary.yml"
+def _glossary(r: _Reader, data: Validated[GlossaryFile], pages: list[PageSpec],
+              check_pages: bool = True) -> list[GlossaryTerm]:
+    """Terms whose name was read, each once, sorted; ``page`` checked against the pages when they are all known."""
+    rel = GLOSSARY
     ids = [p.id for p in pages]
     terms: list[GlossaryTerm] = []
     seen: dict[str, int] = {}
-    for i, entry in enumerate(data.get("terms", [])):
-        if "term" not in entry or "definition" not in entry:
+    for i, term in enumerate(data.value.terms):
+        if not data.ok("terms", i, "term"):
             continue
-        term = entry["term"]
-        key = term.casefold()
+        term.line = data.line("terms", i)
+        key = term.term.casefold()
         if key in seen:
-            r.problems.append(Problem(rel, entry.line_of("term"), f"terms[{i}].term",
-                                      f"term '{term}' is defined twice (first on line {seen[key]})"))
+            r.problems.append(Problem(rel, data.line("terms", i, "term"), f"terms[{i}].term",
+                                      f"term '{term.term}' is defined twice (first on line {seen[key]})"))
             continue
-        seen[key] = entry.line_of("term")
-        page = entry.get("page", "")
-        if page and page not in ids and check_pages:
-            r.problems.append(Problem(rel, entry.line_of("page"), f"terms[{i}].page", f"no page with id '{page}'",
-                                      _unknown_page_hint(page, pages)))
-            page = ""
-        terms.append(GlossaryTerm(
-            term=term, definition=entry["definition"], aliases=entry.get("aliases", []), page=page,
-            case_sensitive=entry.get("case_sensitive", any(c.isupper() for c in term)),
-            line=entry.line,
-        ))
+        seen[key] = data.line("terms", i, "term")
+        if term.page and term.page not in ids and check_pages and data.ok("terms", i, "page"):
+            r.problems.append(Problem(rel, data.line("terms", i, "page"), f"terms[{i}].page",
+                                      f"no page with id '{term.page}'", _unknown_page_hint(term.page, pages)))
+            term.page = ""
+        terms.append(term)
     terms.sort(key=lambda t: t.term.casefold())
     return terms
 
@@ -579,23 +555,24 @@ def _unknown_page_hint(wanted: str, pages: list[PageSpec]) -> str:
     return f"{hint} (if '{wanted}' is right, correct the page id on line {close.line} of curation.yml)"
 
 
-def _check_page_refs(r: _Reader, curation, pages: list[PageSpec], glossary: list[GlossaryTerm],
-                     check_terms: bool = True) -> None:
-    rel = "content_sources/curation.yml"
+def _check_page_refs(r: _Reader, curation: Validated[CurationFile], entries: list[tuple[int, PageSpec]],
+                     names: list[str] | None, ids_known: bool) -> None:
+    """Related pages and glossary terms of each page; ``names`` is ``None`` when the glossary could not be read."""
+    rel = CURATION
+    pages = [page for _, page in entries]
     ids = [p.id for p in pages]
-    names = [t.term for t in glossary]
-    entries = {e.get("id"): e for e in curation.get("pages", [])}
-    for i, page in enumerate(pages):
-        entry = entries.get(page.id)
-        line = entry.line_of("related") if entry is not None else page.line
-        for j, other in enumerate(page.related):
+    for i, page in entries:
+        for j, other in enumerate(page.related if ids_known and curation.ok("pages", i, "related") else []):
+            line = curation.line("pages", i, "related", j)
             if other not in ids:
                 r.problems.append(Problem(rel, line, f"pages[{i}].related[{j}]", f"no page with id '{other}'",
                                           _unknown_page_hint(other, pages)))
             elif other == page.id:
                 r.problems.append(Problem(rel, line, f"pages[{i}].related[{j}]", "a page cannot be related to itself"))
-        tline = entry.line_of("terms") if entry is not None else page.line
-        for j, term in enumerate(page.terms if check_terms else []):
+        if names is None or not curation.ok("pages", i, "terms"):
+            continue
+        for j, term in enumerate(page.terms):
             if term not in names:
-                r.problems.append(Problem(rel, tline, f"pages[{i}].terms[{j}]", f"'{term}' is not a glossary term",
+                r.problems.append(Problem(rel, curation.line("pages", i, "terms", j), f"pages[{i}].terms[{j}]",
+                                          f"'{term}' is not a glossary term",
                                           did_you_mean(term, names) or "add it to content_sources/glossary.yml"))

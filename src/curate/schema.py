@@ -1,0 +1,350 @@
+"""The models of curate's YAML files: each key is declared once, here.
+
+One model per kind of file, and each model is also the domain object the rest
+of curate uses (``curate.model`` re-exports them):
+
+=========================================  =======================================
+file                                       model
+=========================================  =======================================
+``content_sources/curation.yml``           :class:`CurationFile` (:class:`SiteSpec`,
+                                           :class:`PageSpec`)
+``content_sources/glossary.yml``           :class:`GlossaryFile` (:class:`GlossaryTerm`)
+``content_sources/articles/<name>.meta.yml``  :class:`SourceMeta` (:class:`Correction`)
+front matter of ``.md`` and ``.txt`` sources  :class:`SourceMeta`
+=========================================  =======================================
+
+A field's type says how its YAML value is read and which values it refuses
+(see :mod:`curate.yamlio` for :data:`~curate.yamlio.Line` and the other YAML
+value types); its docstring says what the key means, and its first sentence is
+the hint when the key is missing. Fields marked
+:data:`~curate.yamlio.DERIVED` are worked out by curate, never read from YAML.
+Checks that need other files (does page ``x`` exist?) are in
+:mod:`curate.project`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    Field,
+    PlainValidator,
+    ValidationInfo,
+    model_validator,
+)
+
+from .encoding import UnknownEncoding, codec_for
+from .slugs import FILE_SLUG, file_slug
+from .yamlio import (
+    DERIVED,
+    Invalid,
+    Line,
+    ListOf,
+    OptionalDate,
+    Scalar,
+    Text,
+    TextList,
+    TextListOf,
+    YamlBool,
+    YamlModel,
+    text_of,
+)
+
+CONTENT_DIR = "content_sources"
+#: Where intros live, relative to :data:`CONTENT_DIR`.
+PAGES_DIR = "pages"
+
+
+# --- value rules -------------------------------------------------------------------------------
+
+def _page_id(value: str, info: ValidationInfo) -> str:
+    """A page id becomes a file name in docs/: a lower-case ASCII slug, not one curate writes itself."""
+    if ".." in value or "/" in value or "\\" in value or re.match(r"^[A-Za-z]:", value):
+        raise Invalid(f"'{value}' is not allowed: a page id becomes a file name in docs/, so it may not hold '..', "
+                      "'/', '\\', a drive letter or an absolute path")
+    if not FILE_SLUG.match(value):
+        suggestion = file_slug(value)
+        raise Invalid(f"'{value}' is not a valid id: use lower-case ASCII letters, digits and '-'"
+                      + (f" (for example '{suggestion}')" if suggestion else ""))
+    if value in ((info.context or {}).get("reserved_ids") or ()):
+        raise Invalid(f"'{value}' is reserved for a page curate writes itself; choose another id")
+    return value
+
+
+def _intro_path(value: str) -> str:
+    """An intro is an editor's Markdown file under content_sources/pages/, never a source or a file outside."""
+    parts = value.split("/")
+    if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value) or "\\" in value or ".." in parts:
+        raise Invalid(f"'{value}' is not allowed: give a path inside content_sources/, such as pages/what-is-llama.md "
+                      "(no '..', no absolute path, no drive letter, no '\\')")
+    if len(parts) < 2 or parts[0] != PAGES_DIR or "" in parts or not value.endswith(".md"):
+        raise Invalid(f"'{value}' is not an intro: an intro is a Markdown file in content_sources/{PAGES_DIR}/, "
+                      "never a source article or another file",
+                      f"put the intro in content_sources/{PAGES_DIR}/ and name it here as {PAGES_DIR}/<name>.md")
+    return value
+
+
+# Characters no address may hold as they are: they would end the Markdown link or HTML attribute
+# it is written into (whitespace, quotes, '<', '>', '`') or are read as '/' by browsers ('\').
+_URL_BAD = re.compile(r"[\s\"'<>`\\]")
+
+
+def _url(value: str) -> str:
+    """An http(s) address with a host, holding nothing that could end a link or attribute."""
+    bad = _URL_BAD.search(value)
+    if bad:
+        what = "a space" if bad.group().isspace() else f"'{bad.group()}'"
+        raise Invalid(f"'{value}' is not a web address: it holds {what}, which no address holds as it is",
+                      "write the address as the browser shows it, such as https://example.com/story "
+                      "(a space is written %20), or leave 'url' out")
+    try:
+        parts = urlsplit(value)
+        ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and (parts.port or 0) >= 0
+    except ValueError:  # an unclosed '[' of an IPv6 host, a port that is not a number
+        ok = False
+    if not ok:
+        raise Invalid(f"'{value}' is not a web address: write it as https://… (or leave 'url' out)")
+    return value
+
+
+def _tag(value: str) -> str:
+    if "<" in value or ">" in value:
+        raise Invalid(f"tag '{value}' holds '<' or '>'; a tag is a short label, not markup")
+    if not any(c.isalnum() for c in value):
+        raise Invalid(f"tag '{value}' has no letter or digit; a tag needs at least one")
+    return value
+
+
+def _encoding(value: str) -> str:
+    try:
+        codec_for(value)
+    except UnknownEncoding as exc:
+        raise Invalid(exc.message, exc.hint) from None
+    return value
+
+
+@dataclass
+class SectionRef:
+    """A ``source-id#section-id`` reference in the curation file.
+
+    Attributes:
+        source: Id of the source (its file name without extension).
+        section: Id of the section; ``''`` (no ``#``) stands for every
+            section of the source until the loader expands it.
+        line: Line of the reference in the curation file.
+    """
+
+    source: str
+    section: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.source}#{self.section}"
+
+
+def _section_ref(value: Any) -> SectionRef:
+    if isinstance(value, SectionRef):
+        return value
+    text = text_of(value, "sections")
+    if isinstance(value, Scalar) and not text.strip():
+        raise Invalid("must not be empty", "name a section as source-id#section-id, or a whole source as source-id")
+    source, _, section = text.strip().partition("#")
+    return SectionRef(source, section, value.line if isinstance(value, Scalar) else 0)
+
+
+PageId = Annotated[Line, AfterValidator(_page_id)]
+IntroPath = Annotated[Line, AfterValidator(_intro_path)]
+Url = Annotated[Line, AfterValidator(_url)]
+EncodingName = Annotated[Line, AfterValidator(_encoding)]
+Tags = TextListOf[Annotated[Line, AfterValidator(_tag)]]
+SectionRefs = TextListOf[Annotated[SectionRef, PlainValidator(_section_ref)]]
+
+
+# --- article metadata: <name>.meta.yml and front matter ------------------------------------------
+
+class Correction(YamlModel):
+    """An editor's correction of the source text (a typo), shown on the sources page."""
+
+    original: Line
+    """Text as printed. It must occur in the source exactly."""
+    corrected: Line
+    """Text as it should read."""
+    note: Line = ""
+    """Why the text was corrected."""
+
+
+class Provenance(YamlModel):
+    """Where in a web page ``curate import`` found each value: JSON-LD, Open Graph, ``<meta>``, ``<time>``, text."""
+
+    title: Line = ""
+    """Where the page gave its title."""
+    author: Line = ""
+    """Where the page gave its author(s)."""
+    publisher: Line = ""
+    """Where the page gave its publisher or site name."""
+    published: Line = ""
+    """Where the page gave its publication date."""
+    modified: Line = ""
+    """Where the page gave its modification date."""
+    url: Line = ""
+    """Where the page gave its canonical address."""
+    language: Line = ""
+    """Where the page gave its language."""
+
+
+class SourceMeta(YamlModel):
+    """Metadata of one source article: its ``<name>.meta.yml``, or its front matter."""
+
+    title: Line = ""
+    """The article's title as printed. Left out, the title comes from the text or the file name."""
+    publisher: Line = ""
+    """Who published it; ``''`` when unknown."""
+    author: Line = ""
+    """Who wrote it; ``''`` when unknown."""
+    url: Url = ""
+    """Where it was published: an http(s) address with a host; ``''`` when unknown."""
+    published: OptionalDate = None
+    """Publication date: YYYY, YYYY-MM or YYYY-MM-DD; ``None`` when unknown."""
+    published_estimated: YamlBool = False
+    """True when the date is an estimate."""
+    published_note: Text = ""
+    """Why the date is what it is."""
+    topic: Line = ""
+    """One line on what the article covers."""
+    attribution: Text = ""
+    """Rights and attribution note shown with the article."""
+    corrections: ListOf[Correction] = Field(default_factory=list)
+    """Typos fixed in the cleaned text."""
+    encoding: EncodingName = ""
+    """Text encoding of the file when it is not UTF-8 (``windows-1252``); ``''`` to detect it."""
+    language: Line = ""
+    """Language code, such as en."""
+    # Written by curate import (src/curate/importer.py) from what a web page says about itself.
+    modified: OptionalDate = None
+    """Date of the article's last change, when the page gives one."""
+    retrieved: OptionalDate = None
+    """When the page was imported."""
+    extractor: Line = ""
+    """What read the page (trafilatura and htmldate, with their versions)."""
+    provenance: Provenance | None = None
+    """Where in the page curate import found each value."""
+
+    def date_text(self) -> str:
+        """``August 2024 (estimated)``, ``5 August 2024`` or ``date unknown``."""
+        if self.published is None:
+            return "date unknown"
+        return self.published.human() + (" (estimated)" if self.published_estimated else "")
+
+
+# --- content_sources/curation.yml ----------------------------------------------------------------
+
+class PageSpec(YamlModel):
+    """One explainer page, as an entry under ``pages:`` in the curation file describes it."""
+
+    id: PageId
+    """The page's slug, such as what-is-llama. The page is written to ``docs/<id>.md``."""
+    title: Line
+    """The page's title, exactly as written."""
+    description: Line
+    """A one-line summary. It is also the page's meta description."""
+    intro_rel: Annotated[str, DERIVED] = ""
+    """Project-relative path of the editor's intro (from ``intro``, default ``content_sources/pages/<id>.md``)."""
+    sections: SectionRefs = Field(default_factory=list)
+    """Source sections that feed the page, as source-id#section-id (a bare source-id is every section)."""
+    terms: TextList = Field(default_factory=list)
+    """Glossary terms the page explains."""
+    related: TextList = Field(default_factory=list)
+    """Ids of related pages. Left out, they are computed from shared terms and tags."""
+    tags: Tags = Field(default_factory=list)
+    """Tags shown on the page and in the tags index."""
+    group: Line = ""
+    """Navigation group. Left out, the site's ``explainers_group``."""
+    reviewed: OptionalDate = None
+    """When an editor last reviewed the page."""
+    review_by: OptionalDate = None
+    """When the page is due for review."""
+    line: Annotated[int, DERIVED] = 0
+    """Line of the page's entry in the curation file."""
+    intro: IntroPath | None = None
+    """Path of the editor's intro under content_sources/. The default is pages/<id>.md."""
+
+    def model_post_init(self, context: Any) -> None:
+        if not self.intro_rel:
+            self.intro_rel = f"{CONTENT_DIR}/{self.intro or f'{PAGES_DIR}/{self.id}.md'}"
+
+    @property
+    def docs_path(self) -> str:
+        """Path of the page relative to ``docs/``."""
+        return f"{self.id}.md"
+
+
+class SiteSpec(YamlModel):
+    """Site-wide settings: ``site:`` in the curation file."""
+
+    title: Line
+    """The site's name."""
+    description: Line
+    """What the site is, one line."""
+    intro_rel: Annotated[str, DERIVED] = ""
+    """Project-relative path of the home page intro (from ``intro``, default ``content_sources/pages/index.md``)."""
+    explainers_group: Line = "Explainers"
+    """Navigation group of pages without a group."""
+    intro: IntroPath | None = None
+    """Path of the home page intro under content_sources/. The default is pages/index.md."""
+
+    def model_post_init(self, context: Any) -> None:
+        if not self.intro_rel:
+            self.intro_rel = f"{CONTENT_DIR}/{self.intro or f'{PAGES_DIR}/index.md'}"
+
+
+class CurationFile(YamlModel):
+    """``content_sources/curation.yml``: the site and its pages."""
+
+    site: SiteSpec
+    """Site-wide settings."""
+    pages: ListOf[PageSpec]
+    """The explainer pages, in navigation order."""
+
+
+# --- content_sources/glossary.yml ----------------------------------------------------------------
+
+class GlossaryTerm(YamlModel):
+    """A glossary term: an entry under ``terms:`` in the glossary file."""
+
+    term: Line
+    """The term as it should be shown (``open source``)."""
+    definition: Line
+    """One or two sentences. They are shown on hover."""
+    aliases: TextList = Field(default_factory=list)
+    """Other spellings that count as a mention (``LLaMA``)."""
+    page: Line = ""
+    """Id of the page that explains the term; ``''`` for none."""
+    case_sensitive: YamlBool = False
+    """Whether a mention must match case. Left out, true when the term has a capital letter (``Meta``)."""
+    anchor: Annotated[str, DERIVED] = ""
+    """Element id on the glossary page."""
+    line: Annotated[int, DERIVED] = 0
+    """Line of the term's entry in the glossary file."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _case_from_term(cls, data: Any) -> Any:
+        """A term with a capital letter is matched with its case unless the file says otherwise."""
+        if isinstance(data, dict) and "case_sensitive" not in data and isinstance(data.get("term"), str):
+            data = {**data, "case_sensitive": any(c.isupper() for c in data["term"])}
+        return data
+
+
+class GlossaryFile(YamlModel):
+    """``content_sources/glossary.yml``: the glossary terms."""
+
+    terms: ListOf[GlossaryTerm]
+    """Glossary terms."""
+
+
+__all__ = ["CONTENT_DIR", "PAGES_DIR", "Correction", "CurationFile", "GlossaryFile", "GlossaryTerm", "PageSpec",
+           "SectionRef", "SiteSpec", "SourceMeta"]
