@@ -177,6 +177,27 @@ class _Reader:
             if required:
                 self.problems.append(Problem(rel, 0, "", "file is missing"))
             return None
+        data = self.read_bytes(rel)
+        if data is None:
+            return None
+        key = ""
+        if self.store is not None:
+            # A large curation file takes a few hundred milliseconds to check; keep the result by its bytes.
+            key = hashlib.sha256(f"{salt()}\0{rel}\0{model.__qualname__}\0{sorted((context or {}).items())!r}\0"
+                                 .encode() + data).hexdigest()
+            hit = self.store.get("yaml", key)
+            if hit is not None:
+                result, problems, warnings = hit
+                self.problems += problems
+                self.warnings += warnings
+                return result
+        n_problems, n_warnings = len(self.problems), len(self.warnings)
+        result = self._yaml(rel, model, context)
+        if self.store is not None:
+            self.store.put("yaml", key, (result, self.problems[n_problems:], self.warnings[n_warnings:]))
+        return result
+
+    def _yaml(self, rel: str, model: type[M], context: dict[str, Any] | None) -> Validated[M] | None:
         text = self.read_text(rel)
         if text is None:
             return None
@@ -237,13 +258,17 @@ def _intros(r: _Reader, curation: Validated[CurationFile], site: SiteSpec,
     if curation.ok("site", "intro"):
         wanted.append(site.intro_rel)
     wanted += [page.intro_rel for i, page in entries if curation.ok("pages", i, "intro")]
-    pages_dir = r.root / CONTENT_DIR / PAGES_DIR
+    pages_dir = (r.root / CONTENT_DIR / PAGES_DIR).resolve()
+    titles_of: dict[str, list[str]] = {}
+    for i, p in entries:
+        if curation.ok("pages", i, "title"):
+            titles_of.setdefault(p.intro_rel, []).append(p.title)
     intros: dict[str, str] = {}
     for rel in dict.fromkeys(wanted):
         path = r.inside(rel)
         if path is None:
             continue
-        if r.exists(rel) and not path.resolve().is_relative_to(pages_dir.resolve()):
+        if r.exists(rel) and not path.resolve().is_relative_to(pages_dir):
             # A link inside the project, but to a source article or another file: not an intro.
             link = next(p for p in [path, *path.parents] if p.is_symlink())
             r.problems.append(Problem(rel, 0, "", f"{'it' if link == path else r.rel(link)} is a symbolic link to "
@@ -261,7 +286,7 @@ def _intros(r: _Reader, curation: Validated[CurationFile], site: SiteSpec,
         if text is not None:
             intros[rel] = text
             titles = [site.title] if rel == site.intro_rel and curation.ok("site", "title") else []
-            titles += [p.title for i, p in entries if p.intro_rel == rel and curation.ok("pages", i, "title")]
+            titles += titles_of.get(rel, [])
             _intro_headings(r, rel, text, titles, home=rel == site.intro_rel)
     return intros
 

@@ -9,6 +9,8 @@ File names are stricter: ASCII ``^[a-z0-9][a-z0-9-]*$`` (:data:`FILE_SLUG`).
 
 from __future__ import annotations
 
+import functools
+
 import hashlib
 import re
 import unicodedata
@@ -18,6 +20,7 @@ FILE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _TAGS = re.compile(r"</?[^>]*>")
 
 
+@functools.lru_cache(maxsize=1 << 14)  # the same headings and titles are slugged again and again
 def slugify(text: str, sep: str = "-") -> str:
     """Anchor id for heading text; the ``toc`` slugify used by ``mkdocs.yml``.
 

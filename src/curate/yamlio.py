@@ -570,7 +570,7 @@ class YamlModel(BaseModel):
     definition="The company.")``); from a file, by :func:`validate`.
     """
 
-    model_config = ConfigDict(strict=True, extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(strict=True, extra="forbid", use_attribute_docstrings=True, defer_build=True)
 
 
 def yaml_keys(model: type[BaseModel]) -> dict[str, FieldInfo]:
