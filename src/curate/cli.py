@@ -4,6 +4,14 @@ A thin layer (as MkDocs' ``__main__`` and trafilatura's ``parse_args``): it
 parses arguments, calls :mod:`curate.commands` and maps errors to exit codes
 0 (success), 1 (content errors) and 2 (usage errors). Tracebacks are shown
 only with ``--debug``.
+
+Signals. SIGTERM is handled like Ctrl-C (SIGINT): the first one stops the
+command with a one-line message and exit code 130 (SIGINT) or 143 (SIGTERM),
+the shell conventions 128 + signal number. Further signals are ignored while
+it stops, so a second Ctrl-C never interrupts the clean-up or prints a
+traceback. During the short commit of a build the signal is held back until
+the commit is complete (:func:`curate.writer.deferred_signals`), so ``docs/``
+is either as before or fully updated.
 """
 
 from __future__ import annotations
@@ -11,15 +19,28 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional, Sequence, TextIO
+from typing import Any, TextIO
 
-from . import __version__
+from . import __version__, writer
 from .commands import build, check
-from .errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, ContentError, CurateError, UsageError
+from .errors import (
+    EXIT_CONTENT,
+    EXIT_OK,
+    EXIT_USAGE,
+    ContentError,
+    CurateError,
+    UsageError,
+)
+
+_SIGNAL_NAMES: dict[int, str] = {signal.SIGINT: "Ctrl-C (SIGINT)", signal.SIGTERM: "SIGTERM"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"curate {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--project", "-p", default=".", metavar="DIR",
                         help="project folder holding content_sources/ and docs/ (default: current folder)")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -59,19 +80,67 @@ def _say(stream: TextIO, text: str, style: str = "") -> None:
     print(text, file=stream)
 
 
-def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = None, stderr: TextIO = None) -> int:
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
     """Run the CLI.
 
     Args:
         argv: Arguments without the program name (default: ``sys.argv[1:]``).
+            When ``None`` (run as the ``curate`` program), the signal handlers
+            stay in place after returning, so a late Ctrl-C cannot interrupt
+            the interpreter's exit; otherwise the previous handlers are restored.
         stdout: Stream for reports (default ``sys.stdout``).
         stderr: Stream for errors and warnings (default ``sys.stderr``).
 
     Returns:
-        The exit code: 0, 1 (content errors) or 2 (usage errors).
+        The exit code: 0, 1 (content errors), 2 (usage errors), 130 (stopped
+        by Ctrl-C) or 143 (stopped by SIGTERM).
     """
     out = stdout or sys.stdout
     err = stderr or sys.stderr
+    with _stop_on_signals(restore=argv is not None) as received:
+        commits = writer.commits_completed
+        try:
+            return _main(argv, out, err)
+        except KeyboardInterrupt:
+            signum = received[0] if received else signal.SIGINT
+            if writer.commits_completed > commits:
+                _say(err, f"curate: stopped by {_SIGNAL_NAMES[signum]} after docs/ was fully updated", "red")
+            else:
+                _say(err, f"curate: stopped by {_SIGNAL_NAMES[signum]}; docs/ was left as it was", "red")
+            return 128 + signum
+
+
+@contextmanager
+def _stop_on_signals(restore: bool) -> Iterator[list[int]]:
+    """Turn the first SIGINT or SIGTERM into KeyboardInterrupt and ignore the ones after it.
+
+    Yields:
+        The signals received (the first is the one that stopped the command).
+    """
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        if received:
+            return  # already stopping: a second signal must not interrupt the clean-up
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous: dict[int, Any] = {s: signal.signal(s, stop) for s in _SIGNAL_NAMES}
+    try:
+        yield received
+    finally:
+        if restore:
+            for s, handler in previous.items():
+                signal.signal(s, handler if handler is not None else signal.SIG_DFL)
+        else:
+            received.append(0)  # the program is ending: from here on, signals are ignored
+
+
+def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
@@ -85,6 +154,8 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = None, stderr: Te
             return _build(args, root, out, err)
         return _check(args, root, out, err)
     except ContentError as exc:
+        for note in getattr(exc, "__notes__", []):
+            _say(err, f"note: {note}")
         _say(err, f"curate {args.command}: {len(exc.problems)} error{'s' if len(exc.problems) != 1 else ''}; "
                   "docs/ was not changed", "red")
         for p in exc.problems:
@@ -97,9 +168,6 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = None, stderr: Te
         if args.debug:
             traceback.print_exc(file=err)
         return exc.exit_code
-    except KeyboardInterrupt:
-        _say(err, "curate: interrupted; docs/ was left as it was", "red")
-        return 130
     except Exception as exc:  # an unexpected failure is a bug: say so, keep docs/ intact
         if args.debug:
             raise
@@ -119,6 +187,9 @@ def _build(args, root: Path, out: TextIO, err: TextIO) -> int:
             _say(out, f"  deleted   docs/{path}")
         for path, backup in result.backups:
             _say(out, f"  backup    docs/{path} was edited by hand; the edited version is saved as docs/{backup}")
+    if not args.quiet:
+        for note in result.notes:
+            _say(out, f"note: {note}")
     for w in result.warnings:
         _say(err, f"warning: {w}", "yellow")
     if not args.quiet:
