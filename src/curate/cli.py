@@ -24,13 +24,11 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import __version__, writer
-from .commands import build, check
+from . import __version__
 from .errors import (
     EXIT_CONTENT,
     EXIT_OK,
@@ -98,46 +96,55 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     """
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    with _stop_on_signals(restore=argv is not None) as received:
-        commits = writer.commits_completed
+    received: list[int] = []
+    previous = _stop_on_signals(received)
+    commits = -1
+    try:
         try:
-            return _main(argv, out, err)
+            # Imported only now, with the handlers in place: a Ctrl-C while the libraries
+            # load is then reported like any other.
+            from . import writer
+
+            commits = writer.commits_completed
+            code = _main(argv, out, err)
+            received.append(0)  # finished: a signal from here on is ignored
+            return code
         except KeyboardInterrupt:
-            signum = received[0] if received else signal.SIGINT
-            if writer.commits_completed > commits:
+            received.append(signal.SIGINT)  # no-op when a signal was received; else stops further ones
+            signum = received[0]
+            module = sys.modules.get("curate.writer")
+            if 0 <= commits < getattr(module, "commits_completed", 0):
                 _say(err, f"curate: stopped by {_SIGNAL_NAMES[signum]} after docs/ was fully updated", "red")
             else:
                 _say(err, f"curate: stopped by {_SIGNAL_NAMES[signum]}; docs/ was left as it was", "red")
             return 128 + signum
+    finally:
+        if argv is not None:  # called as a function: give the caller its handlers back
+            for s, handler in previous.items():
+                signal.signal(s, handler if handler is not None else signal.SIG_DFL)
 
 
-@contextmanager
-def _stop_on_signals(restore: bool) -> Iterator[list[int]]:
+def _stop_on_signals(received: list[int]) -> dict[int, Any]:
     """Turn the first SIGINT or SIGTERM into KeyboardInterrupt and ignore the ones after it.
 
-    Yields:
-        The signals received (the first is the one that stopped the command).
+    Args:
+        received: Filled with the signals received (the first is the one that
+            stopped the command); once it holds anything, signals are ignored.
+
+    Returns:
+        The handlers replaced (empty outside the main thread, where Python
+        cannot set handlers).
     """
-    received: list[int] = []
     if threading.current_thread() is not threading.main_thread():
-        yield received
-        return
+        return {}
 
     def stop(signum: int, frame: Any) -> None:
         if received:
-            return  # already stopping: a second signal must not interrupt the clean-up
+            return  # already stopping (or finished): a second signal must not interrupt the clean-up
         received.append(signum)
         raise KeyboardInterrupt
 
-    previous: dict[int, Any] = {s: signal.signal(s, stop) for s in _SIGNAL_NAMES}
-    try:
-        yield received
-    finally:
-        if restore:
-            for s, handler in previous.items():
-                signal.signal(s, handler if handler is not None else signal.SIG_DFL)
-        else:
-            received.append(0)  # the program is ending: from here on, signals are ignored
+    return {s: signal.signal(s, stop) for s in _SIGNAL_NAMES}
 
 
 def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
@@ -177,6 +184,8 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
 
 
 def _build(args, root: Path, out: TextIO, err: TextIO) -> int:
+    from .commands import build
+
     start = time.perf_counter()
     result = build(root, force=args.force, strict=args.strict)
     elapsed = time.perf_counter() - start
@@ -200,6 +209,8 @@ def _build(args, root: Path, out: TextIO, err: TextIO) -> int:
 
 
 def _check(args, root: Path, out: TextIO, err: TextIO) -> int:
+    from .commands import check
+
     today = None
     if args.today:
         try:

@@ -52,10 +52,15 @@ class BuildResult:
 
 
 def handwritten_pages(docs: Path, owned: set[str]) -> dict[str, str]:
-    """Markdown pages in ``docs/`` that people own: path → text (sorted walk)."""
+    """Markdown pages in ``docs/`` that people own: path → text (sorted walk).
+
+    Without a manifest (lost or deleted), pages carrying curate's ``generated:
+    true`` mark are taken for curate's, not for pages people wrote.
+    """
     out: dict[str, str] = {}
     if not docs.is_dir():
         return out
+    lost = not (docs / MANIFEST).exists()
     for dirpath, dirnames, filenames in os.walk(docs):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
@@ -65,9 +70,11 @@ def handwritten_pages(docs: Path, owned: set[str]) -> dict[str, str]:
             if rel in owned:
                 continue
             try:
-                out[rel] = Path(dirpath, name).read_text(encoding="utf-8")
+                text = Path(dirpath, name).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
+            if not (lost and writer.looks_generated(text.encode("utf-8"))):
+                out[rel] = text
     return out
 
 
