@@ -94,8 +94,9 @@ def snapshot(docs: Path) -> dict[str, bytes]:
 
 
 def leftovers(docs: Path) -> list[str]:
+    """Staging folders, journals, lock files and temporary files under ``docs/``."""
     return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*")
-                  if p.name.startswith((writer.STAGING, writer.LOCK, writer.LEGACY_TMP_PREFIX)))
+                  if p.name.startswith((".curate-commit", ".curate-lock", ".curate-tmp-")))
 
 
 @pytest.fixture
@@ -395,7 +396,7 @@ RECOVER = ("restore it with 'git checkout -- docs/.curate-manifest.json', or del
     (b'{"files": {}, "nav": 5}', "docs/.curate-manifest.json: manifest is damaged: 'nav' is not a list"),
 ])
 def test_a_damaged_manifest_is_named_with_its_cause_and_the_command_that_recovers(docs, capsys, data, problem):
-    (docs / writer.MANIFEST).write_bytes(data)
+    (docs / ".curate-manifest.json").write_bytes(data)
     capsys.readouterr()
     assert main(["build", "--project", str(docs.parent)]) == 1
     assert capsys.readouterr().err == ("curate build: 1 error; docs/ was not changed\n"
@@ -403,14 +404,14 @@ def test_a_damaged_manifest_is_named_with_its_cause_and_the_command_that_recover
     assert main(["check", "--project", str(docs.parent)]) == 1
     assert f"error: {problem}\n    hint: {RECOVER}\n" in capsys.readouterr().err
     # the recovery the hint gives works
-    (docs / writer.MANIFEST).unlink()
+    (docs / ".curate-manifest.json").unlink()
     assert main(["build", "--project", str(docs.parent), "--force", "-q"]) == 0
     assert check_passes(docs.parent, capsys)
 
 
 def test_a_manifest_that_is_a_folder_is_named_with_the_way_out(docs, capsys):
-    (docs / writer.MANIFEST).unlink()
-    (docs / writer.MANIFEST).mkdir()
+    (docs / ".curate-manifest.json").unlink()
+    (docs / ".curate-manifest.json").mkdir()
     capsys.readouterr()
     assert main(["build", "--project", str(docs.parent)]) == 1
     assert capsys.readouterr().err == (
@@ -421,7 +422,7 @@ def test_a_manifest_that_is_a_folder_is_named_with_the_way_out(docs, capsys):
 
 
 def test_a_missing_manifest_with_changed_generated_pages_is_one_clear_error(docs, capsys):
-    (docs / writer.MANIFEST).unlink()
+    (docs / ".curate-manifest.json").unlink()
     change_three_intros(docs.parent)
     before = snapshot(docs)
     capsys.readouterr()
@@ -440,10 +441,10 @@ def test_a_missing_manifest_with_changed_generated_pages_is_one_clear_error(docs
 
 
 def test_a_missing_manifest_is_recreated_when_every_generated_page_matches(docs):
-    manifest = (docs / writer.MANIFEST).read_bytes()
-    (docs / writer.MANIFEST).unlink()
+    manifest = (docs / ".curate-manifest.json").read_bytes()
+    (docs / ".curate-manifest.json").unlink()
     assert main(["build", "--project", str(docs.parent), "-q"]) == 0
-    assert (docs / writer.MANIFEST).read_bytes() == manifest
+    assert (docs / ".curate-manifest.json").read_bytes() == manifest
 
 
 def _as_nobody(cmd: list[str]) -> list[str]:
