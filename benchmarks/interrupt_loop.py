@@ -20,7 +20,7 @@ benchmark beside this file, or ``scripts/bench.py`` before it moved), builds it,
    build leaves behind has been completed or undone (``curate.writer.recover``, which every build
    runs first);
 5. run ``curate build`` again and check that ``docs/`` equals the reference and that no
-   ``.curate-commit``, ``.curate-lock`` or ``.curate-tmp-*`` file is left.
+   ``docs/.curate-commit``, ``docs/**/.curate-tmp-*`` or ``.curate-cache/build.lock`` is left.
 
 It prints the counts (runs; by signal; by moment; untouched, completed, rolled forward, rolled
 back, staged files discarded) and exits 1 on any failure, printing what differed. Nothing here
@@ -51,7 +51,7 @@ sys.path.insert(0, str(REPO / "src"))
 from curate import writer  # this checkout's curate, found through the line above
 
 SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM, "SIGKILL": signal.SIGKILL}
-LEFTOVERS = (writer.STAGING, writer.LOCK, writer.LEGACY_TMP_PREFIX)
+LEFTOVERS = (writer.STAGING, writer.LEGACY_TMP_PREFIX)
 
 
 def load_bench() -> ModuleType:
@@ -73,8 +73,9 @@ def snapshot(docs: Path) -> dict[str, bytes]:
 
 
 def leftovers(docs: Path) -> list[str]:
-    """Staging folders, lock files and temporary files under ``docs/``."""
-    return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.name.startswith(LEFTOVERS))
+    """Staging folders and temporary files under ``docs/``, and the project's lock file."""
+    found = [p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.name.startswith(LEFTOVERS)]
+    return sorted(found + ([writer.LOCK] if (docs.parent / writer.LOCK).exists() else []))
 
 
 def differences(got: dict[str, bytes], want: dict[str, bytes]) -> str:
@@ -273,7 +274,7 @@ def one_run(k: int, root: Path, ref: Path, inputs: Inputs, counts: Counts, usual
             raise AssertionError(f"{signame} left {left} behind")
         action = "none"
     else:
-        with writer.lock(docs, "interrupt_loop"):
+        with writer.lock(root, "interrupt_loop"):
             action = writer.recover(docs).action
     now = snapshot(docs)
     if now == before:

@@ -28,6 +28,7 @@ from .conftest import REPO, copy_project
 
 SRC = Path(writer.__file__).resolve().parents[1]
 LLAMA_LINE = b"Llama is the family of large language models that"
+LOCK_FILE = ".curate-cache/build.lock"
 
 # Runs ``curate build --project DIR`` as the program, after arranging one interruption:
 #   replace:N=SIG[,M=SIG]  send SIG to itself just before the N-th os.replace (a file moved into place)
@@ -94,9 +95,10 @@ def snapshot(docs: Path) -> dict[str, bytes]:
 
 
 def leftovers(docs: Path) -> list[str]:
-    """Staging folders, journals, lock files and temporary files under ``docs/``."""
-    return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*")
-                  if p.name.startswith((".curate-commit", ".curate-lock", ".curate-tmp-")))
+    """Staging folders, journals and temporary files under ``docs/``, and the project's lock file."""
+    found = [p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.name.startswith((".curate-commit",
+                                                                                           ".curate-tmp-"))]
+    return sorted(found + ([LOCK_FILE] if (docs.parent / LOCK_FILE).exists() else []))
 
 
 @pytest.fixture
@@ -203,7 +205,7 @@ def test_a_commit_whose_staged_file_was_lost_is_rolled_back(docs, capsys):
     staged = sorted((docs / writer.STAGING).glob("new-*"))
     assert staged
     staged[-1].write_bytes(b"")  # a power cut lost its data: the commit cannot be completed
-    with writer.lock(docs):
+    with writer.lock(docs.parent):
         recovery = writer.recover(docs)
     assert recovery.action == "back"
     assert recovery.notes == [("undid the commit of an interrupted build (4 files); docs/ is as it was before "
@@ -222,7 +224,7 @@ def test_rolling_back_gives_replaced_pages_their_own_inode_and_mtime_back(docs):
     assert proc.returncode == -signal.SIGKILL
     for staged in (docs / writer.STAGING).glob("new-*"):
         staged.unlink()
-    with writer.lock(docs):
+    with writer.lock(docs.parent):
         assert writer.recover(docs).action == "back"
     assert page.stat().st_ino == inode and page.stat().st_mtime_ns == 1_000_000_000
 
@@ -233,7 +235,7 @@ def test_sigkill_while_staging_leaves_only_staged_files_which_the_next_build_rem
     proc = run_driver(docs.parent, "stage:SIGKILL")
     assert proc.returncode == -signal.SIGKILL
     assert (docs / writer.STAGING).is_dir() and not (docs / writer.STAGING / writer.JOURNAL).exists()
-    assert {p: d for p, d in snapshot(docs).items() if not p.startswith((writer.STAGING, writer.LOCK))} == before
+    assert {p: d for p, d in snapshot(docs).items() if not p.startswith(writer.STAGING)} == before
     capsys.readouterr()
     assert main(["build", "--project", str(docs.parent)]) == 0
     assert ("note: an interrupted build had only staged its files (docs/ was not changed); removed them\n"
@@ -288,7 +290,7 @@ with writer.lock(Path(sys.argv[1]), "curate build --project demo"):
 
 def test_a_second_build_is_stopped_with_the_other_process_named(docs, capsys):
     env = dict(os.environ, PYTHONPATH=str(SRC))
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(docs)], stdin=subprocess.PIPE,
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(docs.parent)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True, env=env)
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
@@ -298,7 +300,7 @@ def test_a_second_build_is_stopped_with_the_other_process_named(docs, capsys):
         assert main(["build", "--project", str(docs.parent)]) == 1
         err = capsys.readouterr().err
         assert err.startswith("curate build: 1 error; docs/ was not changed\n"
-                              f"docs/.curate-lock: another curate build is writing docs/ (pid {holder.pid}, "
+                              f".curate-cache/build.lock: another curate build is writing docs/ (pid {holder.pid}, "
                               "'curate build --project demo', started 2"), err
         assert err.endswith("); two builds at once would mix their pages\n    hint: wait for it to finish (or "
                             "stop it), then run 'curate build' again\n")
@@ -306,11 +308,12 @@ def test_a_second_build_is_stopped_with_the_other_process_named(docs, capsys):
     finally:
         holder.communicate("", timeout=30)
     assert main(["build", "--project", str(docs.parent), "-q"]) == 0  # free again once the other ends
-    assert not (docs / writer.LOCK).exists()
+    assert not (docs.parent / LOCK_FILE).exists()
 
 
 def test_a_lock_file_left_by_a_killed_build_does_not_stop_the_next(docs):
-    (docs / writer.LOCK).write_text("pid 999999\nstarted 2026-01-01T00:00:00+00:00\ncommand curate build\n")
+    (docs.parent / LOCK_FILE).parent.mkdir(exist_ok=True)
+    (docs.parent / LOCK_FILE).write_text("pid 999999\nstarted 2026-01-01T00:00:00+00:00\ncommand curate build\n")
     change_three_intros(docs.parent)
     assert main(["build", "--project", str(docs.parent), "-q"]) == 0
     assert leftovers(docs) == []

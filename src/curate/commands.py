@@ -131,8 +131,8 @@ def prepare(root: Path, force: bool = False, link_report: bool = False) -> Build
 def build(root: os.PathLike | str, force: bool = False, strict: bool = False) -> BuildResult:
     """Run a build: write every generated page that changed.
 
-    Holds ``docs/.curate-lock`` throughout, and first completes or undoes a
-    commit an interrupted build left behind (see :mod:`curate.writer`).
+    Holds ``.curate-cache/build.lock`` throughout, and first completes or
+    undoes a commit an interrupted build left behind (see :mod:`curate.writer`).
 
     Args:
         root: Project folder.
@@ -151,7 +151,7 @@ def build(root: os.PathLike | str, force: bool = False, strict: bool = False) ->
     """
     root = Path(root)
     docs = root / "docs"
-    with writer.lock(docs):
+    with writer.lock(root):
         notes = writer.recover(docs).notes
         try:
             result = _build_locked(root, docs, force, strict)

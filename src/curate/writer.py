@@ -21,8 +21,10 @@ write-ahead log:
    into place, each after checking that the file it replaces still has the
    bytes the plan saw (an editor's save during the build stops the build and
    is kept); the manifest is replaced last; then the journal is removed.
-   SIGINT and SIGTERM are held back for this short section and acted on after
-   it.
+
+SIGINT and SIGTERM are held back from the start of staging to the end of the
+commit: during staging one stops it and the staged files are removed; during
+the commit it is acted on once the commit is complete.
 
 A build that finds a journal (after SIGKILL or a power loss) completes the
 commit when every staged file is intact (*roll forward*) and otherwise puts
@@ -32,9 +34,9 @@ before the interrupted build or as that build would have left it, never in
 between. Unchanged files are never rewritten and keep their modification
 time; rolled-back files get their original inode (and mtime) back.
 
-Concurrency. ``docs/.curate-lock`` (``flock``) lets one build at a time write
-``docs/``; the kernel releases it when its holder dies, so a killed build never
-leaves a stale lock.
+Concurrency. ``.curate-cache/build.lock`` (``flock``) lets one build at a time
+write ``docs/``; the kernel releases it when its holder dies, so a killed build
+never leaves a stale lock.
 """
 
 from __future__ import annotations
@@ -42,13 +44,13 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import errno
-import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -57,10 +59,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache import CACHE_DIR
 from .errors import ContentError, Problem
 
+if sys.platform != "win32":
+    import fcntl
+
 MANIFEST = ".curate-manifest.json"
-LOCK = ".curate-lock"
+LOCK = f"{CACHE_DIR}/build.lock"  # project-relative; outside docs/, which mkdocs serve watches
 STAGING = ".curate-commit"
 JOURNAL = "journal.json"
 LEGACY_TMP_PREFIX = ".curate-tmp-"  # temp files of curate before the staged commit; swept by recover()
@@ -724,7 +730,7 @@ def _remove_staging(docs: Path) -> None:
     try:
         (staging / JOURNAL).unlink()
         _fsync_dir(staging)
-    except FileNotFoundError:
+    except OSError:  # none (the commit never started), or no folder at all
         pass
     shutil.rmtree(staging, ignore_errors=True)
     _fsync_dir(docs)
@@ -901,53 +907,62 @@ def _redeliver(signum: int, handler: Any) -> None:
 # --- the lock --------------------------------------------------------------------------------------
 
 @contextmanager
-def lock(docs: Path, command: str = "curate build") -> Iterator[None]:
-    """Hold ``docs/.curate-lock`` so that one build at a time writes ``docs/``.
+def lock(root: Path, command: str = "curate build") -> Iterator[None]:
+    """Hold ``.curate-cache/build.lock`` so that one build at a time writes the project's ``docs/``.
 
     The lock is an ``flock`` on the file, which the kernel drops when the
     holder exits or is killed, so a lock file left by a killed build is free.
-    The file holds the holder's pid and start time for the message, and is
-    removed on release. Where ``docs/`` cannot be written, no lock is taken
-    (no build can write it either; the first write reports why).
+    The file holds the holder's pid, command and start time for the message,
+    and is removed on release. It lives beside the cache, not in ``docs/``:
+    ``mkdocs serve`` rebuilds on any change under ``docs/``, and a lock file
+    coming and going there on every build would make it rebuild forever.
+    Where the folder cannot be written, no lock is taken.
+
+    Args:
+        root: Project folder.
+        command: What the holder is doing, for the message another build shows.
 
     Raises:
         ContentError: Another process holds the lock (named by pid).
     """
+    path = root / LOCK
     created = False
     with deferred_signals():  # taken and released whole: Ctrl-C never leaves a lock file behind
-        if not docs.exists():
+        if not path.parent.exists():
             try:
-                docs.mkdir(parents=True)
+                path.parent.mkdir()
                 created = True
             except OSError:
                 pass
-        fd = _acquire(docs / LOCK, command) if docs.is_dir() else None
+        fd = _acquire(path, command) if path.parent.is_dir() else None
     try:
         yield
     finally:
         with deferred_signals():
             if fd is not None:
                 try:
-                    (docs / LOCK).unlink()
+                    path.unlink()
                 except OSError:
                     pass
                 os.close(fd)
             if created:
                 try:
-                    docs.rmdir()  # only when still empty: a build that wrote nothing leaves no docs/ behind
+                    path.parent.rmdir()  # only when still empty (a failed first build leaves nothing behind)
                 except OSError:
                     pass
 
 
 def _acquire(path: Path, command: str) -> int | None:
     """Lock ``path`` and write our pid into it; ``None`` where it cannot be created (read-only docs/)."""
+    if sys.platform == "win32":
+        return None  # no flock there; builds are not locked against each other
     while True:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except IsADirectoryError:
-            raise ContentError([Problem(f"docs/{LOCK}", 0, "", "is a folder, but curate uses a file of this name "
-                                        "to let one build at a time write docs/",
-                                        "move that folder out of docs/, then run 'curate build' again")]) from None
+            raise ContentError([Problem(LOCK, 0, "", "is a folder, but curate uses a file of this name to let one "
+                                        "build at a time write docs/",
+                                        f"remove that folder (rm -r {LOCK}), then run 'curate build' again")]) from None
         except OSError as exc:
             if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
                 return None
@@ -958,7 +973,7 @@ def _acquire(path: Path, command: str) -> int | None:
             holder = _holder(fd)
             os.close(fd)
             raise ContentError([Problem(
-                f"docs/{LOCK}", 0, "",
+                LOCK, 0, "",
                 f"another curate build is writing docs/ ({holder}); two builds at once would mix their pages",
                 "wait for it to finish (or stop it), then run 'curate build' again")]) from None
         # The holder before us removes the file when it finishes: make sure we locked the file
