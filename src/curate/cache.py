@@ -104,7 +104,7 @@ class Store:
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
             with os.fdopen(fd, "wb") as f:
                 pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self._path(kind, key))
+            os.rename(tmp, self._path(kind, key))  # atomic on POSIX, like os.replace
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             try:
                 os.unlink(tmp)

@@ -4,6 +4,14 @@ A thin layer (as MkDocs' ``__main__`` and trafilatura's ``parse_args``): it
 parses arguments, calls :mod:`curate.commands` and maps errors to exit codes
 0 (success), 1 (content errors) and 2 (usage errors). Tracebacks are shown
 only with ``--debug``.
+
+Signals. SIGTERM is handled like Ctrl-C (SIGINT): the first one stops the
+command with a one-line message and exit code 130 (SIGINT) or 143 (SIGTERM),
+the shell conventions 128 + signal number. Further signals are ignored while
+it stops, so a second Ctrl-C never interrupts the clean-up or prints a
+traceback. During the short commit of a build the signal is held back until
+the commit is complete (:func:`curate.writer.deferred_signals`), so ``docs/``
+is either as before or fully updated.
 """
 
 from __future__ import annotations
@@ -11,15 +19,26 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence, TextIO
+from typing import Any, TextIO
 
 from . import __version__
-from .commands import build, check
-from .errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, ContentError, CurateError, UsageError
+from .errors import (
+    EXIT_CONTENT,
+    EXIT_OK,
+    EXIT_USAGE,
+    ContentError,
+    CurateError,
+    UsageError,
+)
+
+_SIGNAL_NAMES: dict[int, str] = {signal.SIGINT: "Ctrl-C (SIGINT)", signal.SIGTERM: "SIGTERM"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"curate {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--project", "-p", default=".", metavar="DIR",
                         help="project folder holding content_sources/ and docs/ (default: current folder)")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -67,19 +86,76 @@ def _say(stream: TextIO, text: str, style: str = "") -> None:
     print(text, file=stream)
 
 
-def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = None, stderr: TextIO = None) -> int:
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
     """Run the CLI.
 
     Args:
         argv: Arguments without the program name (default: ``sys.argv[1:]``).
+            When ``None`` (run as the ``curate`` program), the signal handlers
+            stay in place after returning, so a late Ctrl-C cannot interrupt
+            the interpreter's exit; otherwise the previous handlers are restored.
         stdout: Stream for reports (default ``sys.stdout``).
         stderr: Stream for errors and warnings (default ``sys.stderr``).
 
     Returns:
-        The exit code: 0, 1 (content errors) or 2 (usage errors).
+        The exit code: 0, 1 (content errors), 2 (usage errors), 130 (stopped
+        by Ctrl-C) or 143 (stopped by SIGTERM).
     """
     out = stdout or sys.stdout
     err = stderr or sys.stderr
+    received: list[int] = []
+    previous = _stop_on_signals(received)
+    commits = -1
+    try:
+        try:
+            # Imported only now, with the handlers in place: a Ctrl-C while the libraries
+            # load is then reported like any other.
+            from . import writer
+
+            commits = writer.commits_completed
+            code = _main(argv, out, err)
+            received.append(0)  # finished: a signal from here on is ignored
+            return code
+        except KeyboardInterrupt:
+            received.append(signal.SIGINT)  # no-op when a signal was received; else stops further ones
+            signum = received[0]
+            module = sys.modules.get("curate.writer")
+            if 0 <= commits < getattr(module, "commits_completed", 0):
+                _say(err, f"curate: stopped by {_SIGNAL_NAMES[signum]} after docs/ was fully updated", "red")
+            else:
+                _say(err, f"curate: stopped by {_SIGNAL_NAMES[signum]}; docs/ was left as it was", "red")
+            return 128 + signum
+    finally:
+        if argv is not None:  # called as a function: give the caller its handlers back
+            for s, handler in previous.items():
+                signal.signal(s, handler if handler is not None else signal.SIG_DFL)
+
+
+def _stop_on_signals(received: list[int]) -> dict[int, Any]:
+    """Turn the first SIGINT or SIGTERM into KeyboardInterrupt and ignore the ones after it.
+
+    Args:
+        received: Filled with the signals received (the first is the one that
+            stopped the command); once it holds anything, signals are ignored.
+
+    Returns:
+        The handlers replaced (empty outside the main thread, where Python
+        cannot set handlers).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+
+    def stop(signum: int, frame: Any) -> None:
+        if received:
+            return  # already stopping (or finished): a second signal must not interrupt the clean-up
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    return {s: signal.signal(s, stop) for s in _SIGNAL_NAMES}
+
+
+def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
@@ -97,6 +173,8 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = None, stderr: Te
             return _build(args, root, out, err)
         return _check(args, root, out, err)
     except ContentError as exc:
+        for note in getattr(exc, "__notes__", []):
+            _say(err, f"note: {note}")
         _say(err, f"curate {args.command}: {len(exc.problems)} error{'s' if len(exc.problems) != 1 else ''}; "
                   "docs/ was not changed", "red")
         for p in exc.problems:
@@ -109,9 +187,6 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = None, stderr: Te
         if args.debug:
             traceback.print_exc(file=err)
         return exc.exit_code
-    except KeyboardInterrupt:
-        _say(err, "curate: interrupted; docs/ was left as it was", "red")
-        return 130
     except Exception as exc:  # an unexpected failure is a bug: say so, keep docs/ intact
         if args.debug:
             raise
@@ -121,6 +196,8 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = None, stderr: Te
 
 
 def _build(args, root: Path, out: TextIO, err: TextIO) -> int:
+    from .commands import build
+
     start = time.perf_counter()
     result = build(root, force=args.force, strict=args.strict)
     elapsed = time.perf_counter() - start
@@ -131,6 +208,9 @@ def _build(args, root: Path, out: TextIO, err: TextIO) -> int:
             _say(out, f"  deleted   docs/{path}")
         for path, backup in result.backups:
             _say(out, f"  backup    docs/{path} was edited by hand; the edited version is saved as docs/{backup}")
+    if not args.quiet:
+        for note in result.notes:
+            _say(out, f"note: {note}")
     for w in result.warnings:
         _say(err, f"warning: {w}", "yellow")
     if not args.quiet:
@@ -141,6 +221,8 @@ def _build(args, root: Path, out: TextIO, err: TextIO) -> int:
 
 
 def _check(args, root: Path, out: TextIO, err: TextIO) -> int:
+    from .commands import check
+
     today = None
     if args.today:
         try:

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from . import cache, writer
 from .build import BuildPlan, plan_build, review_warnings
 from .pages import DraftCache
 from .errors import ContentError, Problem
 from .model import Project
 from .project import load_project
-from . import cache, writer
 from .writer import MANIFEST, WritePlan, apply, plan_writes, read_manifest
 
 
@@ -32,6 +32,9 @@ class BuildResult:
         kept: Dropped pages kept because they were edited by hand.
         backups: ``(path, backup)`` pairs saved by ``--force``.
         warnings: Messages that did not stop the build.
+        notes: Things the build did that are not warnings, one line each: an
+            interrupted build's commit completed or undone, leftover
+            temporary files removed, CRLF line endings put back to LF.
         plan: The build plan (``None`` when nothing changed since the last build).
         writes: The write plan (``None`` likewise).
         project: The loaded project (``None`` likewise).
@@ -43,16 +46,22 @@ class BuildResult:
     kept: list[str] = field(default_factory=list)
     backups: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     plan: Optional[BuildPlan] = None
     project: Optional[Project] = None
     writes: Optional[WritePlan] = None
 
 
 def handwritten_pages(docs: Path, owned: set[str]) -> dict[str, str]:
-    """Markdown pages in ``docs/`` that people own: path → text (sorted walk)."""
+    """Markdown pages in ``docs/`` that people own: path → text (sorted walk).
+
+    Without a manifest (lost or deleted), pages carrying curate's ``generated:
+    true`` mark are taken for curate's, not for pages people wrote.
+    """
     out: dict[str, str] = {}
     if not docs.is_dir():
         return out
+    lost = not (docs / MANIFEST).exists()
     for dirpath, dirnames, filenames in os.walk(docs):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
@@ -62,9 +71,11 @@ def handwritten_pages(docs: Path, owned: set[str]) -> dict[str, str]:
             if rel in owned:
                 continue
             try:
-                out[rel] = Path(dirpath, name).read_text(encoding="utf-8")
+                text = Path(dirpath, name).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
+            if not (lost and writer.looks_generated(text.encode("utf-8"))):
+                out[rel] = text
     return out
 
 
@@ -73,12 +84,15 @@ def conflict_problems(writes: WritePlan) -> list[Problem]:
     problems = []
     for c in writes.conflicts:
         if c.action == "hand-edited":
-            message = ("generated page was edited by hand since curate wrote it; the build stops so the edit "
+            when = ("while this build was running (an editor saved it?)" if c.note == "during-build"
+                    else "since curate wrote it")
+            message = (f"generated page was edited by hand {when}; the build stops so the edit "
                        "is not lost\n" + _indent(c.diff))
             hint = (f"move the change into {c.edit}, then run 'curate build' again; or run "
                     "'curate build --force' to overwrite it (the edited file is kept as a backup)")
         else:
-            message = "a file curate did not write is in the way; curate never overwrites files it does not own"
+            message = ("a file curate did not write is in the way; curate never overwrites files it does not own"
+                       + (" (it appeared while this build was running)" if c.note == "during-build" else ""))
             hint = "rename or move that file, or give the page another id in content_sources/curation.yml"
         problems.append(Problem(f"docs/{c.path}", 0, "", message, hint))
     return problems
@@ -129,6 +143,9 @@ def prepare(root: Path, force: bool = False, link_report: bool = False,
 def build(root: os.PathLike | str, force: bool = False, strict: bool = False) -> BuildResult:
     """Run a build: write every generated page that changed.
 
+    Holds ``.curate-cache/build.lock`` throughout, and first completes or
+    undoes a commit an interrupted build left behind (see :mod:`curate.writer`).
+
     Args:
         root: Project folder.
         force: Overwrite hand-edited generated pages, saving a backup first.
@@ -136,24 +153,53 @@ def build(root: os.PathLike | str, force: bool = False, strict: bool = False) ->
 
     Raises:
         ContentError: Invalid content, a failed quote check, hand-edited pages
-            (without ``force``), files curate does not own in the way, or any
-            warning under ``strict``.
+            (without ``force``, including pages saved while the build ran),
+            files curate does not own in the way, a damaged or missing
+            manifest, another build holding the lock, a file that cannot be
+            written, or any warning under ``strict``. Notes on what recovery
+            did are attached with ``add_note``.
+        KeyboardInterrupt: Ctrl-C (SIGTERM under the CLI); ``docs/`` is as
+            before, or fully updated when the signal came during the commit.
     """
     root = Path(root)
     docs = root / "docs"
+    with writer.lock(root):
+        notes = writer.recover(docs).notes
+        try:
+            result = _build_locked(root, docs, force, strict)
+        except ContentError as exc:
+            for note in notes:
+                exc.add_note(note)
+            raise
+        result.notes[:0] = notes
+        return result
+
+
+def _build_locked(root: Path, docs: Path, force: bool, strict: bool) -> BuildResult:
     manifest = read_manifest(docs)
     print_ = cache.fingerprint(root, set(manifest.files))
     result = None if force else _unchanged_since_last_build(root, docs, manifest, print_)
     store = cache.Store(root)
     if result is None:
         result = prepare(root, force, store=store)
+        assert result.writes is not None  # prepare always plans the writes
         problems = conflict_problems(result.writes)
         if problems:
             raise ContentError(problems)
     if strict and result.warnings:
         raise ContentError([Problem("", 0, "", _strict(w)) for w in result.warnings])
     if result.writes is not None:
-        result.backups = apply(docs, result.writes)
+        try:
+            result.backups = apply(docs, result.writes)
+        except writer.EditedDuringBuild as exc:
+            raise ContentError(conflict_problems(WritePlan(exc.changes, result.writes.manifest))) from None
+        crlf = [c.path for c in result.writes.changes if c.note == "crlf"]
+        if crlf:
+            listed = ", ".join(f"docs/{p}" for p in crlf[:3]) + (", …" if len(crlf) > 3 else "")
+            result.notes.append(f"{len(crlf)} generated page{'s' if len(crlf) != 1 else ''} had CRLF line endings "
+                                f"(git's core.autocrlf?) and {'were' if len(crlf) != 1 else 'was'} otherwise as "
+                                f"curate wrote {'them' if len(crlf) != 1 else 'it'}; rewrote with LF: {listed} "
+                                "(add 'docs/** -text' to .gitattributes to keep git from converting them)")
         manifest_bytes = (docs / MANIFEST).read_bytes()
         owned = set(result.writes.manifest.files)
         # The inputs are the same files as before the build unless the set of generated pages changed
@@ -216,6 +262,10 @@ def check(root: os.PathLike | str, today: Optional[_dt.date] = None) -> CheckRes
     """
     root = Path(root)
     out = CheckResult()
+    if writer.pending(root / "docs"):
+        out.errors.append(f"docs/{writer.STAGING}/: a build was interrupted while writing docs/; run 'curate build' "
+                          "to complete or undo its changes")
+        return out
     try:
         result = prepare(root, link_report=True)
     except ContentError as exc:
@@ -225,6 +275,9 @@ def check(root: os.PathLike | str, today: Optional[_dt.date] = None) -> CheckRes
     for c in writes.changes:
         if c.action == "create":
             out.errors.append(f"docs/{c.path}: missing; a build would create it")
+        elif c.action == "update" and c.note == "crlf":
+            out.errors.append(f"docs/{c.path}: has CRLF line endings (git's core.autocrlf?); a build would rewrite "
+                              "it with LF")
         elif c.action == "update":
             out.errors.append(f"docs/{c.path}: out of date; a build would rewrite it")
         elif c.action == "delete":
