@@ -10,15 +10,18 @@ import datetime as _dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from . import cache, writer
-from .build import BuildPlan, plan_build, review_warnings
-from .pages import DraftCache
 from .errors import ContentError, Problem
-from .model import Project
-from .project import load_project
 from .writer import MANIFEST, WritePlan, apply, plan_writes, read_manifest
+
+if TYPE_CHECKING:
+    from .build import BuildPlan
+    from .model import Project
+
+# Loading, schema and rendering (pydantic, the Markdown parser, the readers) are imported when a build
+# has work to do: a build with nothing to do answers from the fingerprint without them.
 
 
 @dataclass
@@ -117,6 +120,10 @@ def prepare(root: Path, force: bool = False, link_report: bool = False,
     """
     docs = root / "docs"
     store = store if store is not None else cache.Store(root)
+    from .build import plan_build
+    from .pages import DraftCache
+    from .project import load_project
+
     project = load_project(root, store)
     manifest = read_manifest(docs)
     drafts = DraftCache(store)
@@ -288,6 +295,8 @@ def check(root: os.PathLike | str, today: Optional[_dt.date] = None) -> CheckRes
         out.errors.append(f"docs/{MANIFEST}: out of date; a build would rewrite it")
     out.warnings += result.warnings
     project = result.project  # loaded once, by prepare
+    from .build import review_warnings
+
     out.warnings += review_warnings(project, today)
     out.report = link_health(project, result.plan)
     return out
