@@ -183,8 +183,9 @@ class _Reader:
         key = ""
         if self.store is not None:
             # A large curation file takes a few hundred milliseconds to check; keep the result by its bytes.
-            key = hashlib.sha256(f"{salt()}\0{rel}\0{model.__qualname__}\0{sorted((context or {}).items())!r}\0"
-                                 .encode() + data).hexdigest()
+            # (Sets in the context are written sorted: their repr's order changes from run to run.)
+            ctx = sorted((k, sorted(v) if isinstance(v, (set, frozenset)) else v) for k, v in (context or {}).items())
+            key = hashlib.sha256(f"{salt()}\0{rel}\0{model.__qualname__}\0{ctx!r}\0".encode() + data).hexdigest()
             hit = self.store.get("yaml", key)
             if hit is not None:
                 result, problems, warnings = hit
