@@ -1082,8 +1082,9 @@ def test_no_payload_reaches_docs_site_or_search_index(hostile_site):
 def test_no_source_markup_is_an_element_or_attribute_in_the_rendered_pages(hostile_site):
     for path in ("sources/hostile.md", "sources/hostile-md.md", "security-threat.md"):
         found = elements(article(site_html(hostile_site, path)))
-        # the theme's own: article, the edit button (a, svg, path), footnotes (div, hr, ol, sup)
-        assert {tag for tag, _ in found} <= {"article", "a", "svg", "path", "h1", "h2", "p", "ul", "li", "strong",
+        # the theme's own: article, the edit button (a, svg, path); curate's: a source's heading over its
+        # passages (h3), citation marks (sup) and the references (ol); footnotes (div, hr, ol, sup)
+        assert {tag for tag, _ in found} <= {"article", "a", "svg", "path", "h1", "h2", "h3", "p", "ul", "li", "strong",
                                              "em", "code", "sup", "div", "ol", "hr"}, path
         for tag, attrs in found:
             assert not [a for a in attrs if a.startswith("on") or a in ("style", "srcdoc", "formaction")], (path, tag)
