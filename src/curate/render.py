@@ -250,7 +250,7 @@ def credit(source: Source) -> list[str]:
     return [bit for bit in (m.publisher, m.author) if bit] + ([date_phrase(m)] if m.published else [])
 
 
-def citation_mark(ref: Reference, use: Optional[CitedPassage] = None) -> str:
+def citation_mark(ref: Reference, use: CitedPassage | None = None) -> str:
     """The superscript ``[n]`` linking to reference ``n``, as inline HTML.
 
     Its ``title`` (the hover tooltip of Material's ``content.tooltips``) names the
@@ -262,9 +262,9 @@ def citation_mark(ref: Reference, use: Optional[CitedPassage] = None) -> str:
     tip = ", ".join([ref.source.title, *credit(ref.source)])
     if use is not None:
         tip += f": {passage_place(use.section, use.passage)}"
-    tip = " ".join(tip.split())
+    tip = html.escape(" ".join(tip.split()), quote=False).replace('"', "&quot;")
     attrs = f' id="{use.anchor}"' if use is not None else ""
-    return (f'<sup class="citation"><a{attrs} href="#{ref.anchor}" title="{html.escape(tip)}" '
+    return (f'<sup class="citation"><a{attrs} href="#{ref.anchor}" title="{tip}" '
             f'aria-label="Reference {ref.number}">[{ref.number}]</a></sup>')
 
 
@@ -295,7 +295,7 @@ def references_section(page_path: str, refs: list[Reference]) -> str:
         else:
             cited = "Cited: " + "; ".join(f"{letter(i)}. {p}" for i, p in enumerate(places)) + "."
         items.append(f"{ref.number}. {back} {bib}. {cited}\n    {{ #{ref.anchor} }}")
-    return ("## References { #references }\n\n" + "\n".join(items)) if items else ""
+    return ("## References\n\n" + "\n".join(items)) if items else ""
 
 
 def passage_markdown(passage: Passage, meta: SourceMeta, warnings: list[str], where: str,
@@ -345,22 +345,24 @@ def bullet_links(page_path: str, items: list[tuple[str, str, str]]) -> str:
     return "\n".join(lines)
 
 
-def source_metadata(source: Source, digest: str) -> str:
-    """The metadata list shown at the top of a source's page."""
+def source_metadata(source: Source) -> str:
+    """The metadata list shown at the top of a source's page, for readers.
+
+    Publisher, author, date, address and topic are each left out when unknown (never
+    "not recorded"); the date's note and the attribution follow the list.
+    """
     m = source.meta
-    rows = [
-        ("Title as printed", escape(m.title or source.title)),
-        ("Publisher", escape(m.publisher) if m.publisher else "not recorded"),
-        ("Author", escape(m.author) if m.author else "not recorded"),
-        ("Published", m.date_text()),
-    ]
+    rows = [("Title as printed", escape(m.title or source.title))]
+    if m.publisher:
+        rows.append(("Publisher", escape(m.publisher)))
+    if m.author:
+        rows.append(("Author", escape(m.author)))
+    if m.published:
+        rows.append(("Published", date_phrase(m)))
     if m.url:
         rows.append(("Address", f"<{m.url}>" if m.url.startswith(("http://", "https://")) else escape(m.url)))
     if m.topic:
         rows.append(("Topic", escape(m.topic)))
-    rows.append(("Snapshot", f"`{source.path_rel}` (SHA-256 `{digest[:16]}…`), kept exactly as delivered"))
-    rows.append(("Section ids", ", ".join(f"`{s.id}`" for s in source.sections)
-                 + f" (in `content_sources/curation.yml`, a page names a section as `{source.id}#<id>`)"))
     out = "\n".join(f"- **{k}:** {v}" for k, v in rows)
     if m.published_note:
         out += f"\n\n**About the date:** {escape(m.published_note)}"
@@ -369,8 +371,31 @@ def source_metadata(source: Source, digest: str) -> str:
     return out
 
 
+def fed_pages(page_path: str, pages: list[tuple[str, str, str]]) -> str:
+    """``## Explainers built on this article`` with a link per ``(path, title, description)``, or ``''``."""
+    if not pages:
+        return ""
+    return ("## Explainers built on this article\n\n"
+            + bullet_links(page_path, [(path, title, escape(text)) for path, title, text in pages]))
+
+
+def editors_block(source: Source, digest: str) -> str:
+    """A folded "For editors" block: the snapshot, its section ids and what the cleaning removed.
+
+    This is plumbing for whoever edits ``curation.yml``, kept out of the reader's way
+    (Material renders ``???`` as a closed ``<details>``).
+    """
+    lines = [f"- **Snapshot:** `{source.path_rel}` (SHA-256 `{digest[:16]}…`), kept exactly as delivered",
+             "- **Section ids:** " + ", ".join(f"`{s.id}`" for s in source.sections)
+             + f" (in `content_sources/curation.yml`, a page names a section as `{source.id}#<id>`)"]
+    report = cleaning_report(source)
+    if report:
+        lines += ["", "**Cleaning notes**", "", report]
+    return '??? info "For editors"\n\n' + "\n".join(("    " + line) if line else "" for line in lines)
+
+
 def cleaning_report(source: Source) -> str:
-    """What the cleaner removed and corrected, without repeating removed text."""
+    """What the cleaner removed and corrected, without repeating removed text (a list), or ``''``."""
     lines = []
     by_reason: dict[str, list[int]] = {}
     for line, reason, _ in source.dropped:
@@ -382,9 +407,7 @@ def cleaning_report(source: Source) -> str:
     for c in source.meta.corrections:
         note = f" ({escape(c.note)})" if c.note else ""
         lines.append(f"- Corrected “{escape(c.original)}” to “{escape(c.corrected)}”{note}.")
-    if not lines:
-        return ""
-    return "## Cleaning notes { #cleaning-notes }\n\n" + "\n".join(lines)
+    return "\n".join(lines)
 
 
 def heading(level: int, text: str, anchor: Optional[str] = None) -> str:

@@ -367,5 +367,5 @@ class GlossaryFile(YamlModel):
     """Glossary terms."""
 
 
-__all__ = ["CONTENT_DIR", "PAGES_DIR", "Correction", "CurationFile", "GlossaryFile", "GlossaryTerm", "PageSpec",
-           "SOURCE_ORDERS", "SectionRef", "SiteSpec", "SourceMeta"]
+__all__ = ["CONTENT_DIR", "PAGES_DIR", "SOURCE_ORDERS", "Correction", "CurationFile", "GlossaryFile", "GlossaryTerm",
+           "PageSpec", "SectionRef", "SiteSpec", "SourceMeta"]

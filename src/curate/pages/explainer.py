@@ -149,8 +149,10 @@ class ExplainerBuilder(Builder):
             if s.id not in quotes_of:
                 quotes_of[s.id] = find_quotes(s)
             quotes += [q for q in quotes_of[s.id] if q.section_id in wanted]
-        said: set[str] = set()  # a quotation two sources report is shown once, under the first
-        quotes = [q for q in quotes if not (normalize(q.text) in said or said.add(normalize(q.text)))]
+        said: dict[str, object] = {}  # a quotation two sources report is shown once, under the first
+        for q in quotes:
+            said.setdefault(normalize(q.text), q)
+        quotes = [q for q in quotes if said[normalize(q.text)] is q]
         d.quotes = [(q, mark_of.get(q.passage_anchor + "@" + q.source_id, "")) for q in quotes]
         d.quote_uses += [QuoteUse(spec.docs_path, q.text, (q.source_id,)) for q in quotes]
         d.link_prose(site.linker)
