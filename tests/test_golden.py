@@ -83,16 +83,18 @@ def test_the_mini_fixture_exercises_every_part_of_a_page():
     # glossary links: a term by its alias to its page, and a term without a page to the glossary
     assert '[open-source](what-open-source-means.md "Software whose code' in council
     assert "[licence fees](glossary.md#licence-fee " in council
-    # citations: a footnote per passage, pointing at the passage's anchor on the source page
-    assert "[^4]: [Riverton council moves its desktops to open-source software]" \
+    # citations: a mark per passage, one reference per source whose lettered back-links reach each mark,
+    # and each cited place linked to the passage's anchor on the source page
+    assert '<a id="cite-1-d" href="#ref-1"' in council
+    assert "[d](#cite-1-d)" in council and "d. [section “What changes for staff”, paragraph 2]" \
            "(sources/riverton-council-open-source.md#what-changes-for-staff--p2)" in council
     assert "{ #what-changes-for-staff--p2 }" in source
     # time anchors, from a full date (.meta.yml) and from front matter
     assert "last month (February 2025)" in council and "next year (2026)" in council
     assert "Last year (2024)" in maintainers and "this month (February 2025)" in maintainers
     # quotations, with the speaker a pronoun stands for
-    assert "## In their own words" in council and "— Helen Okafor[^4]" in council
-    assert council.count("— Helen Okafor") == 2 and "— Kowalski[^3]" in maintainers
+    assert "## In their own words" in council and '— Helen Okafor<sup class="citation"><a href="#ref-1"' in council
+    assert council.count("— Helen Okafor") == 2 and '— Kowalski<sup class="citation"><a href="#ref-1"' in maintainers
     # backlinks from an intro and from a source page
     assert "## Pages that link here\n\n" in maintainers
     assert "- [What open source means](what-open-source-means.md): “Who keeps that code working" in maintainers

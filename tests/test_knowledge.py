@@ -35,7 +35,7 @@ def _read(docs, name):
 def test_last_month_in_the_opening_resolves_to_july_2024(docs):
     page = _read(docs, "why-meta-embraced-open-source.md")
     assert "released as an [open-source](what-is-open-source.md" in page
-    assert "model last month (July 2024).[^1]" in page
+    assert "model last month (July 2024).<sup class=\"citation\"><a id=\"cite-1-a\" href=\"#ref-1\"" in page
     assert "has recently (before August 2024) released an open letter" in page
     assert "That concern has now (as of August 2024) spread" in page
 
@@ -86,7 +86,8 @@ def test_apple_quote_is_found_verbatim_and_attributed_to_zuckerberg(project):
 
 def test_quotes_are_shown_attributed_on_their_page(docs):
     page = _read(docs, "why-meta-embraced-open-source.md")
-    assert f"> “{APPLE_QUOTE}”\n>\n> — Zuckerberg[^6]" in page
+    assert (f"> “{APPLE_QUOTE}”\n>\n> — Zuckerberg<sup class=\"citation\"><a href=\"#ref-1\" title=\"Mark Zuckerberg "
+            "is now Supporting open-source AI tech, August 2024 (estimated)\" aria-label=\"Reference 1\">[1]</a></sup>") in page
 
 
 def test_quote_altered_by_one_word_fails_the_check_with_closest_source_text(project):
@@ -124,6 +125,7 @@ def test_exactly_one_glossary_link_to_open_source_on_llama_at_first_mention(docs
     links = re.findall(r"\[([^\]]+)\]\(what-is-open-source\.md \"[^\"]*\"\)\{ \.glossary-link \}", page)
     assert links == ["open source"]
     body = page.split("# What is Llama", 1)[1]
+    body = re.sub(r"(?m)^\*Based on reporting from .*$", "", body)  # names the source by its title, not prose
     visible = re.sub(r"\]\([^)]*\)(\{[^}]*\})?", "]", body)  # drop link targets, keep link text
     first_mention = re.search(r"(?i)open[\s-]source", visible)
     assert visible[first_mention.start() - 1:first_mention.end() + 1] == "[open source]"
@@ -193,27 +195,41 @@ def test_find_links_returns_the_sentence_of_each_link():
 
 
 def test_every_page_says_how_old_its_reporting_is(docs):
-    for name in ("index.md", "what-is-open-source.md", "why-meta-embraced-open-source.md", "what-is-llama.md",
+    assert "*Based on reporting from August 2024 (estimated).*" in _read(docs, "index.md")
+    for name in ("what-is-open-source.md", "why-meta-embraced-open-source.md", "what-is-llama.md",
                  "security-threat.md"):
-        assert "*Based on reporting from August 2024 (estimated).*" in _read(docs, name), name
+        # the source has no publisher: named by its title; its date is an estimate
+        assert ("*Based on reporting from “Mark Zuckerberg is now Supporting open-source AI tech” "
+                "(August 2024, estimated).*") in _read(docs, name), name
 
 
 def test_every_passage_carries_a_citation(docs):
     page = _read(docs, "why-meta-embraced-open-source.md")
     reporting = page.split("## From the reporting", 1)[1].split("## In their own words")[0]
-    paragraphs = [p for p in reporting.strip().split("\n\n")]
+    heading, *paragraphs = [p for p in reporting.strip().split("\n\n")]
+    assert heading == ("### From “Mark Zuckerberg is now Supporting open-source AI tech”, August 2024 (estimated) "
+                       "{ #from-zuckerberg-open-source-ai-letter }")
     assert len(paragraphs) == 8
-    for n, p in enumerate(paragraphs, 1):
-        assert p.endswith(f"[^{n}]")
-        assert f"[^{n}]: [Mark Zuckerberg is now Supporting open-source AI tech](sources/" in page
+    for letter, p in zip("abcdefgh", paragraphs):
+        assert re.search(rf'<sup class="citation"><a id="cite-1-{letter}" href="#ref-1" title="[^"]+" '
+                         r'aria-label="Reference 1">\[1\]</a></sup>$', p), p
+    # one reference, lettered back-links to the eight paragraphs
+    [entry] = re.findall(r"(?m)^1\. .*$", page.split("## References", 1)[1])
+    assert entry.startswith("1. &#94; [a](#cite-1-a)") and "[h](#cite-1-h)" in entry
+    assert entry.count("Mark Zuckerberg is now Supporting open-source AI tech") == 1
 
 
 def test_citation_tooltip_is_in_the_built_html(built):
     html = (built / "site" / "what-is-llama" / "index.html").read_text(encoding="utf-8")
-    assert 'href="#fn:1"' in html
-    assert re.search(r'<li id="fn:1">\s*<p><a href="../sources/zuckerberg-open-source-ai-letter/#what-is-llama--p1">'
-                     r'Mark Zuckerberg is now Supporting open-source AI tech</a>, publisher not recorded, August 2024 '
-                     r'\(estimated\), section “What is Llama\?”, paragraph 1\.', html)
+    assert ('<sup class="citation"><a id="cite-1-a" href="#ref-1" title="Mark Zuckerberg is now Supporting '
+            'open-source AI tech, August 2024 (estimated): section “What is Llama?”, paragraph 1" '
+            'aria-label="Reference 1">[1]</a></sup>') in html
+    entry = re.search(r'<li id="ref-1">(.*?)</li>', html, re.DOTALL).group(1)
+    assert '<a aria-label="Back to the text, citation 1a" href="#cite-1-a">a</a>' in entry
+    assert ('<a href="../sources/zuckerberg-open-source-ai-letter/">Mark Zuckerberg is now Supporting open-source AI '
+            'tech</a>, August 2024 (estimated). Cited: a. <a href="../sources/zuckerberg-open-source-ai-letter/'
+            '#what-is-llama--p1">section “What is Llama?”, paragraph 1</a>') in entry
+    assert "not recorded" not in html
 
 
 # --- tags, related pages, knowledge map, link health, review dates ----------------------------

@@ -173,6 +173,7 @@ def _article_text(fmt: str, title, sections, bom: bool) -> bytes:
 
 def _explicit_ids(markdown_text: str) -> set[str]:
     found = set(re.findall(r"\{ #([^\s}]+) \}", markdown_text))
+    found.update(re.findall(r'<[a-z]+ id="([^"]+)"', markdown_text))  # curate's citation marks
     for heading in re.findall(r"^#{1,6} (.*)$", markdown_text, re.MULTILINE):
         found.add(slugify(html.unescape(re.sub(r"\\(.)", r"\1", heading))))
     return found

@@ -379,8 +379,8 @@ def test_the_typed_models_are_the_domain_objects():
 def test_each_file_kind_has_one_model_whose_fields_are_its_keys():
     assert sorted(yaml_keys(schema.CurationFile)) == ["pages", "site"]
     assert sorted(yaml_keys(schema.SiteSpec)) == ["description", "explainers_group", "intro", "title"]
-    assert sorted(yaml_keys(schema.PageSpec)) == ["description", "group", "id", "intro", "related", "review_by",
-                                                  "reviewed", "sections", "tags", "terms", "title"]
+    assert sorted(yaml_keys(schema.PageSpec)) == ["description", "group", "id", "intro", "order", "related",
+                                                  "review_by", "reviewed", "sections", "tags", "terms", "title"]
     assert sorted(yaml_keys(schema.GlossaryFile)) == ["terms"]
     assert sorted(yaml_keys(schema.GlossaryTerm)) == ["aliases", "case_sensitive", "definition", "page", "term"]
     assert sorted(yaml_keys(schema.SourceMeta)) == ["attribution", "author", "corrections", "encoding", "extractor",

@@ -96,9 +96,11 @@ def test_build_writes_the_pages_with_front_matter(project, capsys):
         text = (docs / f"{slug}.md").read_text(encoding="utf-8")
         assert text.startswith(f"---\ntitle: {title}\ndescription: ")
         assert f"\n# {title}\n" in text
-        assert "*Based on reporting from August 2024 (estimated).*" in text
+        assert ("*Based on reporting from “Mark Zuckerberg is now Supporting open-source AI tech” "
+                "(August 2024, estimated).*") in text
         assert "## Related pages" in text
-        assert re.search(r"\[\^1\]: \[Mark Zuckerberg is now Supporting open-source AI tech\]"
+        assert re.search(r"\n1\. .*\[Mark Zuckerberg is now Supporting open-source AI tech\]"
+                         r"\(sources/zuckerberg-open-source-ai-letter\.md\), August 2024 \(estimated\)\. Cited: .*"
                          r"\(sources/zuckerberg-open-source-ai-letter\.md#[a-z-]+--p1\)", text)
     assert main(["build", "--project", str(project)]) == 0
     assert "curate build: 0 written, 9 unchanged, 0 deleted, 0 warnings" in capsys.readouterr().out
@@ -107,9 +109,13 @@ def test_build_writes_the_pages_with_front_matter(project, capsys):
 def test_citation_links_point_at_sections_of_the_sources_page(project):
     main(["build", "--project", str(project), "-q"])
     llama = (project / "docs" / "what-is-llama.md").read_text(encoding="utf-8")
-    assert ("[^1]: [Mark Zuckerberg is now Supporting open-source AI tech](sources/zuckerberg-open-source-ai-letter.md"
-            "#what-is-llama--p1), publisher not recorded, August 2024 (estimated), section “What is Llama?”, "
-            "paragraph 1.") in llama
+    assert ("1. &#94; [a](#cite-1-a){ aria-label=\"Back to the text, citation 1a\" } "
+            "[b](#cite-1-b){ aria-label=\"Back to the text, citation 1b\" } "
+            "[Mark Zuckerberg is now Supporting open-source AI tech](sources/zuckerberg-open-source-ai-letter.md), "
+            "August 2024 (estimated). Cited: a. [section “What is Llama?”, paragraph 1]"
+            "(sources/zuckerberg-open-source-ai-letter.md#what-is-llama--p1); b. [section “What is Llama?”, "
+            "paragraph 2](sources/zuckerberg-open-source-ai-letter.md#what-is-llama--p2).\n    { #ref-1 }") in llama
+    assert "not recorded" not in llama
     source = (project / "docs" / "sources" / "zuckerberg-open-source-ai-letter.md").read_text(encoding="utf-8")
     assert "## What is Llama? { #what-is-llama }" in source
     assert "{ #what-is-llama--p1 }" in source

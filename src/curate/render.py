@@ -7,6 +7,7 @@ Markdown is passed through unchanged apart from glossary links.
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
@@ -40,13 +41,18 @@ class PageDraft:
             backlinks, in reading order.
         head: Markdown before the prose (title, summary), not linked.
         tail: Markdown after the prose (quotes, related pages, backlinks).
-        footnotes: Footnote definitions (``[^1]: …``).
+        references: The reference list (``## References`` and its entries), last on the page.
+        prose_headings: Prose part index → a heading shown before that part (a source's
+            heading over its passages): on the page, but not prose (never linked or
+            counted as mentions).
+        prose_marks: Prose part index → citation marks (HTML) shown at the end of that part,
+            likewise not prose.
         description: One-line summary.
         mentions: Glossary terms mentioned in the prose.
         linked: Glossary terms linked in the prose.
         found_links: Links to other pages found in the prose.
         quote_uses: Quotations on the page, for the quote check.
-        quotes: ``(quote, footnote label)`` for "In their own words".
+        quotes: ``(quote, citation mark)`` for "In their own words".
         warnings: Messages the page's drafting gave (kept with a cached draft).
         quote_problems: ``(quote use, message)`` of each quotation not found verbatim
             in its sources, checked when the draft is made (so kept with it).
@@ -62,7 +68,9 @@ class PageDraft:
     head: list[str] = field(default_factory=list)
     prose: list[str] = field(default_factory=list)
     tail: list[str] = field(default_factory=list)
-    footnotes: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    prose_headings: dict[int, str] = field(default_factory=dict)
+    prose_marks: dict[int, str] = field(default_factory=dict)
     mentions: set[str] = field(default_factory=set)
     linked: set[str] = field(default_factory=set)
     found_links: list[FoundLink] = field(default_factory=list)
@@ -106,9 +114,12 @@ class PageDraft:
     def text(self) -> str:
         """The whole page: front matter, generated-file note and body, LF-terminated."""
         note = GENERATED_NOTE.format(sources=", ".join(self.inputs), edit=self.edit)
-        blocks = [b.strip("\n") for b in [*self.head, *self.prose, *self.tail] if b.strip()]
-        if self.footnotes:
-            blocks.append("\n".join(self.footnotes))
+        prose = []
+        for i, part in enumerate(self.prose):
+            if i in self.prose_headings:
+                prose.append(self.prose_headings[i])
+            prose.append(part.rstrip("\n") + self.prose_marks.get(i, ""))
+        blocks = [b.strip("\n") for b in [*self.head, *prose, *self.tail, *self.references] if b.strip()]
         return self.front_matter_text() + "\n" + note + "\n\n" + "\n\n".join(blocks) + "\n"
 
 
@@ -125,20 +136,166 @@ def reporting_date(sources: list[Source]) -> str:
 
 
 def based_on_line(sources: list[Source]) -> str:
-    """The "Based on reporting from …" line shown under a page's summary."""
+    """The home page's "Based on reporting from …" line: the span of its sources' dates."""
     return f"*Based on reporting from {reporting_date(sources)}.*"
 
 
-def citation(page_path: str, source: Source, section: Section, passage: Passage) -> str:
-    """Footnote text naming the source's title, publisher, date and section, linked to the passage."""
-    meta = source.meta
-    link = relative_link(page_path, source.docs_path, passage.anchor)
-    parts = [f"[{escape(source.title)}]({link})", escape(meta.publisher) if meta.publisher else "publisher not recorded",
-             meta.date_text()]
-    where = f"section “{escape(section.label)}”" if section.heading else "opening"
-    number = section.passages.index(passage) + 1
-    parts.append(f"{where}, paragraph {number}")
-    return ", ".join(parts) + "."
+def date_phrase(meta: SourceMeta, estimated: str = " (estimated)") -> str:
+    """``5 August 2024``, ``August 2024`` + ``estimated``, or ``''`` when the date is unknown."""
+    if meta.published is None:
+        return ""
+    return meta.published.human() + (estimated if meta.published_estimated else "")
+
+
+def source_name(source: Source) -> str:
+    """Plain text naming a source briefly: its publisher, or its title in quotation marks."""
+    return source.meta.publisher or f"“{source.title}”"
+
+
+def sources_line(sources: list[Source]) -> str:
+    """An explainer's "Based on reporting from …" line: each source with its own date, in page order.
+
+    For example ``*Based on reporting from Riverton Courier (14 March 2025) and “Who pays?”.*``
+    (a date that is unknown is left out, an estimate says so: ``(August 2024, estimated)``);
+    ``''`` for no sources.
+    """
+    names = []
+    for s in sources:
+        when = date_phrase(s.meta, ", estimated")
+        names.append(escape(source_name(s)) + (f" ({when})" if when else ""))
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"*Based on reporting from {listed}.*"
+
+
+def group_heading(source: Source, sources: list[Source]) -> str:
+    """The ``###`` heading over one source's passages on an explainer, with the id ``from-<source id>``.
+
+    ``From *Publisher*, 5 August 2024``. The title is named instead when the publisher is
+    unknown, and as well when another of the page's ``sources`` has the same publisher. A
+    date that is unknown is left out.
+    """
+    publisher = source.meta.publisher
+    shared = bool(publisher) and sum(1 for s in sources if s.meta.publisher == publisher) > 1
+    if publisher:
+        name = f"*{escape(publisher)}*" + (f", “{escape(source.title)}”" if shared else "")
+    else:
+        name = f"“{escape(source.title)}”"
+    when = date_phrase(source.meta)
+    return f"### From {name}" + (f", {when}" if when else "") + f" {{ #from-{source.id} }}"
+
+
+def passage_place(section: Section, passage: Passage) -> str:
+    """Where a passage is in its source: ``opening, paragraph 1`` or ``section “Why”, paragraph 2``."""
+    where = f"section “{section.label}”" if section.heading else "opening"
+    return f"{where}, paragraph {section.passages.index(passage) + 1}"
+
+
+def letter(n: int) -> str:
+    """The back-link letter of a reference's ``n``-th use (0-based): a…z, then aa, ab…"""
+    out = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(ord("a") + r) + out
+    return out
+
+
+@dataclass
+class CitedPassage:
+    """One use of a reference in an explainer's text.
+
+    Attributes:
+        section: The source section the cited passage is in.
+        passage: The cited passage.
+        anchor: Element id of the citation mark in the text (``cite-1-a``), the
+            target of the reference's back-link.
+    """
+
+    section: Section
+    passage: Passage
+    anchor: str
+
+
+@dataclass
+class Reference:
+    """One entry of an explainer's reference list: a source and each use of it.
+
+    Attributes:
+        number: 1-based position in the list, shown as ``[1]`` in the text.
+        source: The source.
+        cited: Each citing paragraph's use, in reading order.
+    """
+
+    number: int
+    source: Source
+    cited: list[CitedPassage] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        """Element id of the entry (``ref-1``)."""
+        return f"ref-{self.number}"
+
+    def cite(self, section: Section, passage: Passage) -> CitedPassage:
+        """Record one more citing paragraph and return its use (lettered in order)."""
+        use = CitedPassage(section, passage, f"cite-{self.number}-{letter(len(self.cited))}")
+        self.cited.append(use)
+        return use
+
+
+def credit(source: Source) -> list[str]:
+    """Plain-text publisher, author and date of a source, each only when known."""
+    m = source.meta
+    return [bit for bit in (m.publisher, m.author) if bit] + ([date_phrase(m)] if m.published else [])
+
+
+def citation_mark(ref: Reference, use: CitedPassage | None = None) -> str:
+    """The superscript ``[n]`` linking to reference ``n``, as inline HTML.
+
+    Its ``title`` (the hover tooltip of Material's ``content.tooltips``) names the
+    source and, for a ``use``, the place of the cited passage; its ``aria-label``
+    says what the link is. With a ``use`` the mark carries the id its back-link
+    targets; without (a quotation repeated in "In their own words") it has none.
+    Every value is HTML-escaped: titles and publishers are the source's text.
+    """
+    tip = ", ".join([ref.source.title, *credit(ref.source)])
+    if use is not None:
+        tip += f": {passage_place(use.section, use.passage)}"
+    tip = html.escape(" ".join(tip.split()), quote=False).replace('"', "&quot;")
+    attrs = f' id="{use.anchor}"' if use is not None else ""
+    return (f'<sup class="citation"><a{attrs} href="#{ref.anchor}" title="{tip}" '
+            f'aria-label="Reference {ref.number}">[{ref.number}]</a></sup>')
+
+
+def references_section(page_path: str, refs: list[Reference]) -> str:
+    """The ``## References`` list: one entry per source, with back-links and the passages cited.
+
+    Entry ``n`` reads ``^ a b Title, Publisher, Author, 5 August 2024. Cited: a. opening,
+    paragraph 1; b. …`` (Wikipedia's grouped references). ``^`` (one use) or each letter
+    links back to its citation mark in the text; the title links to the source's page and
+    each cited place to its paragraph there. Publisher, author and date are left out when
+    unknown; ``''`` when ``refs`` is empty.
+    """
+    items = []
+    for ref in refs:
+        uses = ref.cited
+        if len(uses) == 1:
+            back = f'[&#94;](#{uses[0].anchor}){{ aria-label="Back to the text, citation {ref.number}" }}'
+        else:
+            back = "&#94; " + " ".join(f'[{letter(i)}](#{u.anchor}){{ aria-label="Back to the text, citation '
+                                        f'{ref.number}{letter(i)}" }}' for i, u in enumerate(uses))
+        s = ref.source
+        bib = ", ".join([f"[{escape(s.title)}]({relative_link(page_path, s.docs_path)})",
+                         *(escape(bit) for bit in credit(s))])
+        places = [f"[{escape(passage_place(u.section, u.passage))}]"
+                  f"({relative_link(page_path, s.docs_path, u.passage.anchor)})" for u in uses]
+        if len(places) == 1:
+            cited = f"Cited: {places[0]}."
+        else:
+            cited = "Cited: " + "; ".join(f"{letter(i)}. {p}" for i, p in enumerate(places)) + "."
+        items.append(f"{ref.number}. {back} {bib}. {cited}\n    {{ #{ref.anchor} }}")
+    return ("## References\n\n" + "\n".join(items)) if items else ""
 
 
 def passage_markdown(passage: Passage, meta: SourceMeta, warnings: list[str], where: str,
@@ -162,9 +319,9 @@ def passage_markdown(passage: Passage, meta: SourceMeta, warnings: list[str], wh
     return text
 
 
-def quote_markdown(quote: Quote, footnote: str) -> str:
-    """An attributed quotation as a blockquote with its citation."""
-    return f"> “{escape(quote.text)}”\n>\n> — {escape(quote.speaker)}{footnote}"
+def quote_markdown(quote: Quote, mark: str) -> str:
+    """An attributed quotation as a blockquote with its citation mark (:func:`citation_mark`)."""
+    return f"> “{escape(quote.text)}”\n>\n> — {escape(quote.speaker)}{mark}"
 
 
 def review_line(spec: PageSpec) -> str:
@@ -188,22 +345,24 @@ def bullet_links(page_path: str, items: list[tuple[str, str, str]]) -> str:
     return "\n".join(lines)
 
 
-def source_metadata(source: Source, digest: str) -> str:
-    """The metadata list shown at the top of a source's page."""
+def source_metadata(source: Source) -> str:
+    """The metadata list shown at the top of a source's page, for readers.
+
+    Publisher, author, date, address and topic are each left out when unknown (never
+    "not recorded"); the date's note and the attribution follow the list.
+    """
     m = source.meta
-    rows = [
-        ("Title as printed", escape(m.title or source.title)),
-        ("Publisher", escape(m.publisher) if m.publisher else "not recorded"),
-        ("Author", escape(m.author) if m.author else "not recorded"),
-        ("Published", m.date_text()),
-    ]
+    rows = [("Title as printed", escape(m.title or source.title))]
+    if m.publisher:
+        rows.append(("Publisher", escape(m.publisher)))
+    if m.author:
+        rows.append(("Author", escape(m.author)))
+    if m.published:
+        rows.append(("Published", date_phrase(m)))
     if m.url:
         rows.append(("Address", f"<{m.url}>" if m.url.startswith(("http://", "https://")) else escape(m.url)))
     if m.topic:
         rows.append(("Topic", escape(m.topic)))
-    rows.append(("Snapshot", f"`{source.path_rel}` (SHA-256 `{digest[:16]}…`), kept exactly as delivered"))
-    rows.append(("Section ids", ", ".join(f"`{s.id}`" for s in source.sections)
-                 + f" (in `content_sources/curation.yml`, a page names a section as `{source.id}#<id>`)"))
     out = "\n".join(f"- **{k}:** {v}" for k, v in rows)
     if m.published_note:
         out += f"\n\n**About the date:** {escape(m.published_note)}"
@@ -212,8 +371,31 @@ def source_metadata(source: Source, digest: str) -> str:
     return out
 
 
+def fed_pages(page_path: str, pages: list[tuple[str, str, str]]) -> str:
+    """``## Explainers built on this article`` with a link per ``(path, title, description)``, or ``''``."""
+    if not pages:
+        return ""
+    return ("## Explainers built on this article\n\n"
+            + bullet_links(page_path, [(path, title, escape(text)) for path, title, text in pages]))
+
+
+def editors_block(source: Source, digest: str) -> str:
+    """A folded "For editors" block: the snapshot, its section ids and what the cleaning removed.
+
+    This is plumbing for whoever edits ``curation.yml``, kept out of the reader's way
+    (Material renders ``???`` as a closed ``<details>``).
+    """
+    lines = [f"- **Snapshot:** `{source.path_rel}` (SHA-256 `{digest[:16]}…`), kept exactly as delivered",
+             "- **Section ids:** " + ", ".join(f"`{s.id}`" for s in source.sections)
+             + f" (in `content_sources/curation.yml`, a page names a section as `{source.id}#<id>`)"]
+    report = cleaning_report(source)
+    if report:
+        lines += ["", "**Cleaning notes**", "", report]
+    return '??? info "For editors"\n\n' + "\n".join(("    " + line) if line else "" for line in lines)
+
+
 def cleaning_report(source: Source) -> str:
-    """What the cleaner removed and corrected, without repeating removed text."""
+    """What the cleaner removed and corrected, without repeating removed text (a list), or ``''``."""
     lines = []
     by_reason: dict[str, list[int]] = {}
     for line, reason, _ in source.dropped:
@@ -225,9 +407,7 @@ def cleaning_report(source: Source) -> str:
     for c in source.meta.corrections:
         note = f" ({escape(c.note)})" if c.note else ""
         lines.append(f"- Corrected “{escape(c.original)}” to “{escape(c.corrected)}”{note}.")
-    if not lines:
-        return ""
-    return "## Cleaning notes { #cleaning-notes }\n\n" + "\n".join(lines)
+    return "\n".join(lines)
 
 
 def heading(level: int, text: str, anchor: Optional[str] = None) -> str:

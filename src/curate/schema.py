@@ -119,6 +119,17 @@ def _tag(value: str) -> str:
     return value
 
 
+#: Values of a page's ``order`` key: how the passages of several sources are ordered.
+SOURCE_ORDERS = ("date", "curation")
+
+
+def _source_order(value: str) -> str:
+    if value not in SOURCE_ORDERS:
+        raise Invalid(f"'{value}' is not an order of sources: use 'date' (oldest source first, undated last) "
+                      "or 'curation' (the order 'sections' names them)")
+    return value
+
+
 def _encoding(value: str) -> str:
     try:
         codec_for(value)
@@ -160,6 +171,7 @@ PageId = Annotated[Line, AfterValidator(_page_id)]
 IntroPath = Annotated[Line, AfterValidator(_intro_path)]
 Url = Annotated[Line, AfterValidator(_url)]
 EncodingName = Annotated[Line, AfterValidator(_encoding)]
+SourceOrder = Annotated[Line, AfterValidator(_source_order)]
 Tags = TextListOf[Annotated[Line, AfterValidator(_tag)]]
 SectionRefs = TextListOf[Annotated[SectionRef, PlainValidator(_section_ref)]]
 
@@ -271,6 +283,15 @@ class PageSpec(YamlModel):
     """Line of the page's entry in the curation file."""
     intro: IntroPath | None = None
     """Path of the editor's intro under content_sources/. The default is pages/<id>.md."""
+    order: SourceOrder = "date"
+    """How the page orders its sources' passages: date (oldest source first, undated last) or curation.
+
+    Each source's passages are shown under their own dated heading. With ``date`` (the
+    default) the sources come by publication date, oldest first, sources without a date
+    last and sources of one date in the order ``sections`` first names them; with
+    ``curation`` they come in that order. The "Based on reporting from" line and the
+    references follow the same order.
+    """
 
     def model_post_init(self, context: Any) -> None:
         if not self.intro_rel:
@@ -346,5 +367,5 @@ class GlossaryFile(YamlModel):
     """Glossary terms."""
 
 
-__all__ = ["CONTENT_DIR", "PAGES_DIR", "Correction", "CurationFile", "GlossaryFile", "GlossaryTerm", "PageSpec",
-           "SectionRef", "SiteSpec", "SourceMeta"]
+__all__ = ["CONTENT_DIR", "PAGES_DIR", "SOURCE_ORDERS", "Correction", "CurationFile", "GlossaryFile", "GlossaryTerm",
+           "PageSpec", "SectionRef", "SiteSpec", "SourceMeta"]

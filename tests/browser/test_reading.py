@@ -56,11 +56,11 @@ def test_term_link_opens_the_explaining_page(open_page, base_url):
 
 
 def test_citation_lands_on_the_quoted_paragraph(open_page, base_url):
-    """Footnote 1's link opens the source page at the very paragraph the explainer quotes."""
+    """Reference 1's first cited place opens the source page at the very paragraph the explainer quotes."""
     page, rec = open_page(base_url + "what-is-llama/")
-    quoting = page.locator("article p", has=page.locator("a.footnote-ref[href$='#fn:1']")).first
+    quoting = page.locator("article p", has=page.locator("sup.citation a[id='cite-1-a']")).first
     quoted_text = re.sub(r"\s+", " ", quoting.inner_text()).strip()
-    citation = page.locator("[id='fn:1'] a[href*='sources/']").first
+    citation = page.locator("[id='ref-1'] a[href*='sources/'][href*='#']").first
     href = citation.get_attribute("href")
     fragment = href.split("#", 1)[1]
     citation.click()
@@ -68,8 +68,22 @@ def test_citation_lands_on_the_quoted_paragraph(open_page, base_url):
     target = page.locator(f"[id='{fragment}']")
     expect(target).to_be_in_viewport()
     target_text = re.sub(r"\s+", " ", target.inner_text()).strip()
-    # The explainer's paragraph is the source's, word for word, plus the footnote marker.
+    # The explainer's paragraph is the source's, word for word, plus the citation mark.
     assert quoted_text[:80] in target_text, (quoted_text[:80], target_text[:200])
+    assert not rec.console_errors and not rec.page_errors, rec.console_errors + rec.page_errors
+
+
+def test_citation_mark_and_back_link_go_both_ways(open_page, base_url):
+    """A citation mark jumps to its reference; the reference's letter jumps back to the mark."""
+    page, rec = open_page(base_url + "what-is-llama/")
+    mark = page.locator("sup.citation a[id='cite-1-b']")
+    expect(mark).to_have_attribute("aria-label", "Reference 1")
+    mark.click()
+    page.wait_for_url(re.compile(r"#ref-1$"))
+    expect(page.locator("[id='ref-1']")).to_be_in_viewport()
+    page.locator("[id='ref-1'] a[href$='#cite-1-b']").click()  # instant navigation makes hrefs absolute
+    page.wait_for_url(re.compile(r"#cite-1-b$"))
+    expect(mark).to_be_in_viewport()
     assert not rec.console_errors and not rec.page_errors, rec.console_errors + rec.page_errors
 
 
@@ -86,16 +100,17 @@ def test_glossary_tooltip_shows_the_definition_on_hover(open_page, base_url):
     assert link.get_attribute("aria-describedby") == tooltip.get_attribute("id")
 
 
-def test_citation_tooltip_shows_the_footnote_on_hover(open_page, base_url):
+def test_citation_tooltip_names_the_source_and_place_on_hover(open_page, base_url):
     page, _ = open_page(base_url + "what-is-llama/")
-    footnote = re.sub(r"\s+", " ", page.locator("[id='fn:1']").inner_text()).replace("↩", "").strip()
-    assert "paragraph" in footnote, footnote
+    mark = page.locator("article sup.citation a").first
+    tip = mark.get_attribute("title")  # Material moves it into the tooltip on hover
+    assert tip.startswith("Mark Zuckerberg is now Supporting open-source AI tech, August 2024 (estimated): ")
+    assert "paragraph 1" in tip
     tooltip = page.locator(".md-tooltip2--active")
     expect(tooltip).to_have_count(0)
-    page.locator("article a.footnote-ref").first.hover()
+    mark.hover()
     expect(tooltip).to_be_visible()
-    shown = re.sub(r"\s+", " ", tooltip.inner_text()).replace("↩", "").strip()
-    assert shown == footnote
+    expect(tooltip).to_have_text(tip)
 
 
 def _scheme(page) -> str:

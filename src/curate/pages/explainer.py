@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from .. import render
+from dataclasses import dataclass
+
+from .. import duplicates, render
 from ..linking import escape
-from ..model import PageSpec, Source
-from ..quotes import QuoteUse, editor_quotes, find_quotes
+from ..model import PageSpec, Passage, Section, Source
+from ..quotes import QuoteUse, editor_quotes, find_quotes, normalize
 from .base import Builder, DraftCache, LinkIndex, PageKind, Site, digest
 from .common import HOME, backlinks_tail, front_matter
 
@@ -14,14 +16,65 @@ MAX_RELATED = 3
 
 
 def sources_of(site: Site, spec: PageSpec) -> list[Source]:
-    """The sources feeding a page, in the order the curation file first names them."""
+    """The sources feeding a page, in page order (see :attr:`PageSpec.order`).
+
+    By date: oldest first, undated last, sources of one date in the order the curation
+    file first names them. By curation: that order.
+    """
     seen: set[str] = set()
     out = []
     for ref in spec.sections:
         if ref.source not in seen and ref.source in site.sources:
             seen.add(ref.source)
             out.append(site.sources[ref.source])
+    if spec.order == "date":
+        out.sort(key=_date_key)  # stable: one date keeps the curation order
     return out
+
+
+def _date_key(source: Source) -> tuple:
+    d = source.meta.published
+    return (0, d.first_day()) if d is not None else (1,)
+
+
+@dataclass
+class _Shown:
+    """A passage shown on the page, and every source passage it stands for (its own first)."""
+
+    source: Source
+    section: Section
+    passage: Passage
+    words: list[str]
+    cites: list[tuple[Source, Section, Passage]]
+
+
+def shown_passages(site: Site, spec: PageSpec, page_sources: list[Source]) -> list[tuple[Source, list[_Shown]]]:
+    """Each source (in page order) with the passages shown under it.
+
+    A passage that says what a passage of an earlier source already shown says
+    (:func:`curate.duplicates.same_passage`) is not shown again: the earlier one
+    cites both sources. A source's sections come in the order ``sections`` names them.
+    """
+    groups: list[tuple[Source, list[_Shown]]] = []
+    shown: list[_Shown] = []
+    for source in page_sources:
+        items: list[_Shown] = []
+        for ref in spec.sections:
+            section = source.section(ref.section) if ref.source == source.id else None
+            if section is None:
+                continue
+            for passage in section.passages:
+                w = duplicates.words(passage.text)
+                twin = next((x for x in shown if x.source is not source and
+                             all(c[0] is not source for c in x.cites) and duplicates.same_passage(x.words, w)),
+                            None)
+                if twin is not None:
+                    twin.cites.append((source, section, passage))
+                    continue
+                items.append(_Shown(source, section, passage, w, [(source, section, passage)]))
+        shown += items
+        groups.append((source, items))
+    return groups
 
 
 class ExplainerBuilder(Builder):
@@ -60,38 +113,51 @@ class ExplainerBuilder(Builder):
         d.head.append(render.heading(1, spec.title))
         d.head.append(f"**{escape(spec.description)}**")
         review = render.review_line(spec)
-        d.head.append(render.based_on_line(page_sources) + ("  \n" + review if review else ""))
+        based_on = render.sources_line(page_sources)
+        d.head.append("  \n".join(line for line in (based_on, review) if line))
         intro = site.project.intros.get(spec.intro_rel, "").strip()
         if intro:
             d.prose.append(intro)
             for q in editor_quotes(intro):
                 d.quote_uses.append(QuoteUse(spec.docs_path, q, tuple(s.id for s in page_sources)))
-        footnote_of: dict[str, str] = {}
-        passages_md = []
-        for ref in spec.sections:
-            source = site.sources[ref.source]
-            section = source.section(ref.section)
-            if section is None:
-                continue
-            for passage in section.passages:
-                label = f"[^{len(d.footnotes) + 1}]"
-                footnote_of[passage.anchor + "@" + source.id] = label
-                d.footnotes.append(f"{label}: " + render.citation(spec.docs_path, source, section, passage))
-                text = render.passage_markdown(passage, source.meta, d.warnings,
-                                               f"{spec.docs_path} ({passage.anchor})", site.passage_cache)
-                passages_md.append(text + label)
-        if passages_md:
+        groups = shown_passages(site, spec, page_sources)
+        refs: dict[str, render.Reference] = {}
+        for source, _ in groups:  # numbered in page order, each source that is cited once
+            if any(c[0] is source for _, items in groups for x in items for c in x.cites):
+                refs[source.id] = render.Reference(len(refs) + 1, source)
+        mark_of: dict[str, str] = {}  # passage anchor@source id → the mark of its reference, for quotations
+        if any(items for _, items in groups):
             d.prose.append(render.heading(2, "From the reporting"))
-            d.prose.extend(passages_md)
+        for source, items in groups:
+            if not items:
+                continue  # every passage of this source is shown, citing it, under an earlier source
+            # Not prose: the linker must not touch it, and a source's title is no mention of a term.
+            d.prose_headings[len(d.prose)] = render.group_heading(source, page_sources)
+            for x in items:
+                text = render.passage_markdown(x.passage, x.source.meta, d.warnings,
+                                               f"{spec.docs_path} ({x.passage.anchor})", site.passage_cache)
+                cites = ""
+                for s, section, passage in x.cites:
+                    ref = refs[s.id]
+                    cites += render.citation_mark(ref, ref.cite(section, passage))
+                    mark_of.setdefault(passage.anchor + "@" + s.id, render.citation_mark(ref))
+                d.prose_marks[len(d.prose)] = cites  # HTML, outside the prose the linker reads
+                d.prose.append(text)
         quotes = []
         for s in page_sources:
             wanted = {r.section for r in spec.sections if r.source == s.id}
             if s.id not in quotes_of:
                 quotes_of[s.id] = find_quotes(s)
             quotes += [q for q in quotes_of[s.id] if q.section_id in wanted]
-        d.quotes = [(q, footnote_of.get(q.passage_anchor + "@" + q.source_id, "")) for q in quotes]
+        said: dict[str, object] = {}  # a quotation two sources report is shown once, under the first
+        for q in quotes:
+            said.setdefault(normalize(q.text), q)
+        quotes = [q for q in quotes if said[normalize(q.text)] is q]
+        d.quotes = [(q, mark_of.get(q.passage_anchor + "@" + q.source_id, "")) for q in quotes]
         d.quote_uses += [QuoteUse(spec.docs_path, q.text, (q.source_id,)) for q in quotes]
         d.link_prose(site.linker)
+        references = render.references_section(spec.docs_path, list(refs.values()))
+        d.references = [references] if references else []
         d.verify_quotes(site.sources)
         d.front_matter_text()
         return d

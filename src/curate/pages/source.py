@@ -15,6 +15,15 @@ def meta_path(source: Source) -> str:
     return source.path_rel.rsplit(".", 1)[0] + ".meta.yml"
 
 
+def fed_by(site: Site) -> dict[str, list[tuple[str, str, str]]]:
+    """Source id → ``(path, title, description)`` of each explainer it feeds, in curation order."""
+    fed: dict[str, list[tuple[str, str, str]]] = {}
+    for spec in site.project.pages:
+        for sid in dict.fromkeys(ref.source for ref in spec.sections):
+            fed.setdefault(sid, []).append((spec.docs_path, spec.title, spec.description))
+    return fed
+
+
 def source_tags(site: Site) -> dict[str, list[str]]:
     """Source id → the tags of the pages it feeds, sorted (the tags index lists it with them)."""
     tags: dict[str, set[str]] = {}
@@ -27,8 +36,9 @@ def source_tags(site: Site) -> dict[str, list[str]]:
 class SourceBuilder(Builder):
     """``docs/sources/<source id>.md`` for each source with text.
 
-    Reads: the snapshot and its metadata, and the glossary (for links). Its
-    draft is cached under the source's key and the glossary's.
+    Reads: the snapshot and its metadata, the glossary (for links), and the
+    explainers the source feeds (listed with their titles and descriptions). Its
+    draft is cached under the source's key, the glossary's and those pages'.
     """
 
     kind = PageKind.SOURCE
@@ -37,19 +47,22 @@ class SourceBuilder(Builder):
     def draft(self, site: Site, cache: DraftCache) -> list[render.PageDraft]:
         drafts = []
         tags = source_tags(site)
+        fed = fed_by(site)
         for source in site.project.sources:
             if not source.sections:
                 continue
             page_tags = tags.get(source.id, [])
-            key = digest("source", site.source_keys[source.id], site.linker_key, page_tags)
+            pages = fed.get(source.id, [])
+            key = digest("source", site.source_keys[source.id], site.linker_key, page_tags, pages)
             d = cache.get(key)
             if d is None:
-                d = self._draft(site, source, page_tags)
+                d = self._draft(site, source, page_tags, pages)
                 cache.put(key, d)
             drafts.append(d)
         return drafts
 
-    def _draft(self, site: Site, source: Source, tags: list[str]) -> render.PageDraft:
+    def _draft(self, site: Site, source: Source, tags: list[str], pages: list[tuple[str, str, str]]
+               ) -> render.PageDraft:
         digest_ = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
         meta_rel = meta_path(source)
         inputs = [source.path_rel] + ([meta_rel] if meta_rel != source.path_rel else [])
@@ -58,10 +71,9 @@ class SourceBuilder(Builder):
         fm = front_matter(source.title, description, meta_rel, inputs, tags=tags, search={"boost": 0.2})
         d = render.PageDraft(source.docs_path, source.title, self.kind, fm, meta_rel, inputs, description)
         d.head.append(render.heading(1, source.title))
-        d.head.append(render.source_metadata(source, digest_))
-        report = render.cleaning_report(source)
-        if report:
-            d.tail.append(report)
+        d.head.append(render.source_metadata(source))
+        d.tail.append(render.fed_pages(source.docs_path, pages))
+        d.tail.append(render.editors_block(source, digest_))
         for section in source.sections:
             if section.heading:
                 d.prose.append(render.heading(2, section.heading, section.id))
