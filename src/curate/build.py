@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
@@ -24,6 +23,7 @@ from . import render
 from .errors import ContentError, Problem
 from .knowledge_map import Node, render_svg
 from .linking import FoundLink, GlossaryLinker, TermLink, escape, find_links, relative_link
+from .markdown_tokens import title_of
 from .model import PageSpec, Project, Source
 from .quotes import QuoteUse, editor_quotes, find_quotes, normalize, verify
 from .slugs import file_slug, short_hash, unique_anchors
@@ -439,15 +439,6 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None,
                [(d.title.split(": ", 1)[1], d.path) for d in letter_drafts.values()],
                [(d.title.split(": ", 1)[1], d.path) for d in tag_drafts])
     return BuildPlan(files, edit_sources, nav, warnings, mentions, links, unlinked)
-
-
-def title_of(text: str, path: str) -> str:
-    """Title of a hand-written page: front-matter ``title``, else its first ``#`` heading, else the file name."""
-    m = re.search(r"^title:\s*(.+)$", text.split("\n---", 1)[0], re.MULTILINE) if text.startswith("---") else None
-    if m:
-        return m.group(1).strip().strip("\"'")
-    m = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
-    return m.group(1).strip() if m else path.rsplit("/", 1)[-1][:-3].replace("-", " ").capitalize()
 
 
 def _computed_related(pages: list[PageSpec], mentions: dict[str, set[str]]) -> dict[str, list[str]]:
