@@ -17,15 +17,23 @@ from pathlib import Path
 
 import markdown
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from curate import markdown_tokens
 from curate.build import title_of as build_title_of
 from curate.cleaning import parse_markdown
-from curate.linking import GlossaryLinker, TermLink, escape, find_links, link_title
-from curate.markdown_tokens import (PARAGRAPHS, STRETCHES, Document, front_matter, headings, inline_parts, parser,
-                                    title_of)
+from curate.linking import GlossaryLinker, TermLink, find_links, link_title
+from curate.markdown_tokens import (
+    PARAGRAPHS,
+    STRETCHES,
+    Document,
+    front_matter,
+    headings,
+    inline_parts,
+    parser,
+    title_of,
+)
 from curate.model import GlossaryTerm
 from curate.quotes import editor_quotes
 
@@ -90,9 +98,10 @@ class _Html(HTMLParser):
             link["text"] += data
 
 
-class _TopLevel(HTMLParser):
-    VOID = {"hr", "br", "img", "input", "meta", "link"}
+VOID = frozenset({"hr", "br", "img", "input", "meta", "link"})
 
+
+class _TopLevel(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.depth = 0
@@ -101,11 +110,11 @@ class _TopLevel(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if self.depth == 0:
             self.tags.append(tag)
-        if tag not in self.VOID:
+        if tag not in VOID:
             self.depth += 1
 
     def handle_endtag(self, tag):
-        if tag not in self.VOID:
+        if tag not in VOID:
             self.depth -= 1
 
 
@@ -215,6 +224,34 @@ def _summary(inlines) -> list:
             for offset, i in inlines]
 
 
+PARAGRAPH_WORDS = st.sampled_from(["Meta", "Meta’s", "open source", "open\nsource", "Llama", "AT&amp;T", "\\*",
+                                   "*em*", "`code`", "[x](y.md)", "[^1]", " ", " ", "word", "“quoted Meta”", "\n",
+                                   "![i](p.png)", "<b>", "Meta{", "!", "\\", "&lt;", "{ .c }", "\n{ #id }"])
+
+
+@QUICK
+@given(st.lists(PARAGRAPH_WORDS, min_size=1, max_size=16).map("".join))
+@example("Meta and open source[^1]\n{ #lead--p1 }")
+def test_a_linked_paragraph_is_known_exactly_as_parsing_it_gives(text):
+    glossary = linker(("Meta", "A company."), ("open source", "Code."), ("Llama", "Models."))
+    PARAGRAPHS.clear()
+    out = glossary.link(text, "page.md", set())
+    derived = PARAGRAPHS._items.get(out) if out != text else None
+    if derived is None:
+        return
+    PARAGRAPHS.clear()
+    parts, _ = inline_parts(out)
+    assert _summary([(0, derived)]) == _summary((p.offset, i) for p in parts for i in p.inlines)
+
+
+def test_backslash_escapes_are_the_ones_python_markdown_knows():
+    config = _mkdocs_config()
+    md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+    assert markdown_tokens._ESCAPABLE == set(md.ESCAPED_CHARS)
+    [inline] = Document("\\<b> \\\" \\* a\\\nb").inlines()
+    assert inline.plain == '\\ \\" * a\\\nb'  # "\<" is a backslash and a tag; no backslash line break
+
+
 # Python-Markdown's block rules, each a case where CommonMark reads the text otherwise.
 BLOCK_CASES = [
     ("#Heading without a space", ["h1"]),
@@ -249,7 +286,7 @@ def test_blocks_are_read_as_python_markdown_reads_them(text, blocks):
 # Terms that start with a character Markdown gives a meaning to, each in a passage (escaped
 # source text) and in an editor's intro (Markdown as an editor writes it).
 MARKUP_TERMS = [
-    ("*NSYNC", "A band.", "*NSYNC toured in 2001, and *NSYNC sold records.", "\\*NSYNC toured in 2001."),
+    ("*NSYNC", "A band.", "*NSYNC toured in 2001, and \\*NSYNC sold records.", "\\*NSYNC toured in 2001."),
     ("_private", "A private name.", "The _private field is read-only.", "The \\_private field is read-only."),
     ("[citation needed]", "A request for a source.", "It is said \\[citation needed\\] often.",
      "It is said \\[citation needed\\] often."),
@@ -352,26 +389,47 @@ def test_mentions_count_the_same_places_links_go():
     assert glossary.mentions_anywhere(text) == {"Meta", "Llama"}
 
 
+MARKUP_GLOSSARY = [("Meta", "A company ('see') \"quoted\"."), ("open source", "Code anyone may use."),
+                   ("*NSYNC", "A band."), ("{fmt}", "A library."), ("C#", "A language."), ("`grep`", "A tool.")]
+PROSE = st.sampled_from(["Meta", "Meta’s", "open source", "open\nsource", "*NSYNC", "\\*NSYNC", "{fmt}", "\\{fmt\\}",
+                         "C\\#", "C#", "`grep`", "\\`grep\\`", " ", " ", "word", "*em*", "_em_", "**strong**",
+                         "`code`", "[x](y.md)", "[^1]", "<b>", "</b>", "!", "\\", "&amp;", "{", "}", "(", ")", "\n",
+                         "\n\n", "“quoted Meta”", "\"Meta\"", "- ", "> ", "# ", "[", "]", "<", ">", "_", "*"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(PROSE, min_size=1, max_size=20).map("".join))
+@example("Hey!Meta and \\Meta, then Meta} and *Meta*em*")
+def test_linking_never_changes_what_python_markdown_shows_but_the_links(text):
+    notes = "\n\n[^1]: A note."  # a page defines the footnotes its prose refers to
+    before = render(text + notes)
+    assume("klzzwxh" not in before)  # Python-Markdown garbles some runs of "*" itself (a leaked placeholder)
+    after = render(linker(*MARKUP_GLOSSARY).link(text, "page.md", set()) + notes)
+    assert visible(after) == visible(before)
+    added = [e for e in parsed(after).elements if e not in parsed(before).elements]
+    assert all(tag == "a" and attrs.get("class") == "glossary-link" for tag, attrs in added), after
+
+
 @pytest.fixture(scope="module")
 def hostile_glossary_site(tmp_path_factory) -> Path:
     """The real project with glossary terms that start with markup and a hostile definition."""
     root = copy_project(tmp_path_factory.mktemp("glossary") / "project")
     glossary = root / "content_sources" / "glossary.yml"
-    glossary.write_text(glossary.read_text(encoding="utf-8") + "\n".join([
-        "  - term: '*NSYNC'",
-        "    definition: A band.",
-        "    page: what-is-open-source",
-        "  - term: '{fmt}'",
-        "    definition: A formatting library.",
-        "  - term: '`grep`'",
-        "    definition: A search tool.",
-        "  - term: Sigma",
-        "    definition: \"A letter ('see') [click](javascript:alert(1)) <b>bold</b> \\\"quoted\\\".\"",
-        "    page: what-is-open-source",
-        "",
-    ]), encoding="utf-8")
+    terms = """\
+  - term: '*NSYNC'
+    definition: A band.
+    page: what-is-open-source
+  - term: '{fmt}'
+    definition: A formatting library.
+  - term: '`grep`'
+    definition: A search tool.
+  - term: Sigma
+    definition: "A letter ('see') [click](javascript:alert(1)) <b>bold</b> \\"quoted\\"."
+    page: what-is-open-source
+"""
+    glossary.write_text(glossary.read_text(encoding="utf-8") + terms, encoding="utf-8")
     intro = root / "content_sources" / "pages" / "what-is-llama.md"
-    intro.write_text(intro.read_text(encoding="utf-8") + "\n*NSYNC toured, {fmt} formats and \\`grep\\` searches;"
+    intro.write_text(intro.read_text(encoding="utf-8") + "\n*NSYNC toured,\n{fmt} formats and \\`grep\\` searches;"
                      " Sigma is a letter.\n", encoding="utf-8")
     from curate.cli import main
 

@@ -199,19 +199,21 @@ class GlossaryLinker:
                 if abbreviation_regex is None:
                     known = self._found.get(id(inline))
                     if known is None or known[0] is not inline:
-                        known = self._found[id(inline)] = (inline, list(self._scan(inline, None)))
+                        known = self._found[id(inline)] = (inline, list(self._scan(inline, None, part.text)))
                     found: Iterable = known[1]
                 else:
-                    found = self._scan(inline, abbreviation_regex)
+                    found = self._scan(inline, abbreviation_regex, part.text)
                 for run, start, end, link in found:
                     yield part, run, start, end, link
 
-    def _scan(self, inline: Inline, abbreviations: re.Pattern | None
+    def _scan(self, inline: Inline, abbreviations: re.Pattern | None, text: str
               ) -> Iterator[tuple[Run, int, int, TermLink]]:
         assert self._regex is not None
+        if _stray_emphasis(inline, text):
+            return
         protected = _protected(inline.plain)
-        for run in inline.runs:
-            for start, end in _linkable_segments(run, protected, abbreviations):
+        for run, syntax in zip(inline.runs, _literal_syntax(inline.runs)):
+            for start, end in _linkable_segments(run, protected, syntax, abbreviations):
                 for m in self._regex.finditer(run.text[start:end]):
                     link = self._match(m)
                     if link is not None:
@@ -285,6 +287,8 @@ class GlossaryLinker:
             span = run.source_span(start, end)
             if span is None or not _can_wrap(part.text, *span):
                 continue
+            if _pairs_outside(part.text, *span) or not _next_to_marks_ok(part.text, *span, run, start, end):
+                continue
             done.add(link.term.term)
             title = self._titles.get(link.term.term)
             if title is None:
@@ -308,7 +312,10 @@ class GlossaryLinker:
                 at = e
             new.append(part.text[at:])
             text = "".join(new)
-            if part.paragraph:
+            # An emphasis mark next to a new link may pair differently once the link is there:
+            # then the new text is parsed afresh when it is next read.
+            if part.paragraph and not any(part.text[s - 1:s] in ("*", "_") or part.text[e:e + 1] in ("*", "_")
+                                          for _, _, _, s, e, _, _ in changes):
                 derived = with_links(part.inlines[0], [(r, a, b, s, e, len(m), t) for r, a, b, s, e, m, t in changes])
                 if derived is not None:
                     PARAGRAPHS.put(text, derived)
@@ -319,23 +326,111 @@ class GlossaryLinker:
         return "".join(out)
 
 
+_UNESCAPED_CLOSE_BRACE = re.compile(r"(?<!\\)(?:\\\\)*\}")
+
+
 def _can_wrap(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` can become link text: no ``!`` or lone backslash right
-    before it (an image, an escaped bracket), no ``{`` right after it (Python-Markdown
-    would read the link's attribute list on to the next ``}``)."""
-    if text.startswith("{", end):
-        return False
+    """Whether ``text[start:end]`` can become a glossary link written in place.
+
+    Not right after a ``!`` (it would make an image) or a lone backslash (it would
+    escape the ``[``); not when the rest of its line holds a ``}`` that is not escaped:
+    Python-Markdown's ``attr_list`` reads a link's ``{ .glossary-link }`` on to the last
+    ``}`` of the line and moves the text in between (``markdown/extensions/attr_list.py``,
+    ``INLINE_RE``).
+    """
     if start and text[start - 1] == "!":
         return False
     backslashes = 0
     while start - backslashes - 1 >= 0 and text[start - backslashes - 1] == "\\":
         backslashes += 1
-    return backslashes % 2 == 0
+    if backslashes % 2:
+        return False
+    line_end = text.find("\n", end)
+    return not _UNESCAPED_CLOSE_BRACE.search(text, end, len(text) if line_end < 0 else line_end)
+
+
+_UNESCAPED_MARK = {mark: re.compile(r"(?<!\\)(?:\\\\)*" + re.escape(mark)) for mark in "*_"}
+
+
+def _escaped(text: str, pos: int) -> bool:
+    """Whether ``text[pos]`` is escaped by an odd run of backslashes before it."""
+    count = 0
+    while pos - count - 1 >= 0 and text[pos - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
+
+
+def _next_to_marks_ok(text: str, s: int, e: int, run: Run, start: int, end: int) -> bool:
+    """Whether emphasis marks right next to ``text[s:e]`` stay what they are once it is a link.
+
+    Python-Markdown's emphasis patterns look at the characters around ``*`` and ``_``; a
+    link written next to them changes those. Only marks that wrap the mention exactly, as
+    one emphasis or strong emphasis (``*Meta*``, ``__Meta__``), are left as they are.
+    """
+    before = text[s - 1] if s and not _escaped(text, s - 1) else ""
+    if before in ("*", "_"):
+        marks = _marks(run.follows, "_open")
+        a = s - len(marks)
+        if start or not marks or text[a:s] != marks or (a and text[a - 1] == marks[0]):
+            return False
+    after = text[e] if e < len(text) else ""
+    if after in ("*", "_"):
+        marks = _marks(run.precedes, "_close")
+        b = e + len(marks)
+        if end != len(run.text) or not marks or text[e:b] != marks or text[b:b + 1] == marks[0]:
+            return False
+    if "_" in (before, after):
+        # Underscore emphasis also looks at the characters around every other "_": only
+        # the marks of the emphasis around the mention may be in the text.
+        pair = len(_marks(run.follows, "_open")) + len(_marks(run.precedes, "_close"))
+        return sum(1 for k, c in enumerate(text) if c == "_" and not _escaped(text, k)) == pair
+    return True
+
+
+def _marks(key: str, suffix: str) -> str:
+    """The emphasis marks of a run's neighbour (``em_open*`` → ``*``), or ``''``."""
+    for kind in ("em", "strong"):
+        if key.startswith(kind + suffix):
+            return key[len(kind + suffix):]
+    return ""
+
+
+def _stray_emphasis(inline: Inline, text: str) -> bool:
+    """Whether a ``*`` or ``_`` markdown-it left as text may pair up in Python-Markdown.
+
+    Python-Markdown's emphasis patterns pair two ``*`` whatever is around them
+    (``2 * 3 * 4``), and two ``_`` at word edges, where markdown-it's flanking rules saw
+    none; a link written between such a pair can upset them. Nothing is linked in such a
+    paragraph.
+    """
+    for mark in "*_":
+        literal = any(c == mark and k not in run.escaped and (mark == "*" or _at_word_edge(run.text, k))
+                      for run in inline.runs if mark in run.text for k, c in enumerate(run.text))
+        if literal and len(_UNESCAPED_MARK[mark].findall(text)) > 1:
+            return True
+    return False
+
+
+def _at_word_edge(text: str, k: int) -> bool:
+    before = text[k - 1] if k else " "
+    after = text[k + 1] if k + 1 < len(text) else " "
+    return not (before.isalnum() and after.isalnum())
+
+
+def _pairs_outside(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a ``*`` or ``_`` (not escaped) that Python-Markdown may
+    pair with another one in the text: its emphasis patterns pair any two, where markdown-it
+    saw a lone character. Inside link text, it would be cut off from its partner."""
+    for mark, regex in _UNESCAPED_MARK.items():
+        inside = [k for k in range(start, end) if text[k] == mark and not _escaped(text, k)]
+        if inside and len(regex.findall(text)) > 1:
+            return True
+    return False
 
 
 def linkable(inline: Inline) -> bool:
     """Whether glossary links may go into an inline: not a heading, title, quotation or footnote."""
-    return inline.kind in ("paragraph", "cell") and not inline.quoted and not inline.in_footnote
+    return inline.kind in ("paragraph", "cell") and not inline.quoted and not inline.in_footnote and not inline.fragile
 
 
 # Text between quotation marks (a quotation keeps its words), and bare URLs.
@@ -353,36 +448,48 @@ def _abbreviation_regex(abbreviations: dict[str, str]) -> re.Pattern | None:
     return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in abbrs) + r")\b") if abbrs else None
 
 
-def _literal_syntax(run: Run) -> list[tuple[int, int]]:
-    """Literal ``[…]`` (with a ``(…)`` right after it) and ``<…>`` in a run of text."""
-    text = run.text
-    if "[" not in text and "<" not in text:
-        return []
-    out = []
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c in "[<" and i not in run.escaped:
-            close = "]" if c == "[" else ">"
-            j = i + 1
-            while j < len(text) and not (text[j] == close and j not in run.escaped):
-                j += 1
-            if c == "[" and j + 1 < len(text) and text[j + 1] == "(":
-                k = text.find(")", j + 1)
-                j = k if k >= 0 else len(text)
-            out.append((i, min(j + 1, len(text))))
-            i = j + 1
+def _literal_syntax(runs: list[Run]) -> list[list[tuple[int, int]]]:
+    """Per run, the stretches inside literal link or tag syntax, which Python-Markdown may read.
+
+    A literal (not escaped) ``[`` up to its ``]``, a ``(…)`` right after that ``]`` or after
+    a footnote reference (``[^1](…)`` is a link when the footnote is not defined), and
+    ``<…>``. An unclosed one runs on into the inline's next runs.
+    """
+    out: list[list[tuple[int, int]]] = []
+    close = ""  # the character that ends the syntax we are in, or ""
+    for run in runs:
+        text, cuts = run.text, list[tuple[int, int]]()
+        if not close and run.follows == "footnote_ref" and text.startswith("("):
+            close = ")"
+        if not close and "[" not in text and "<" not in text:
+            out.append(cuts)
             continue
-        i += 1
+        start = 0 if close else -1
+        for i, c in enumerate(text):
+            if i in run.escaped:
+                continue
+            if close:
+                if c == close:
+                    if close == "]" and text.startswith("(", i + 1):
+                        close = ")"
+                        continue
+                    close = ""
+                    cuts.append((start, i + 1))
+                continue
+            if c in "[<":
+                close, start = ("]" if c == "[" else ">"), i
+        if close:
+            cuts.append((start, len(text)))
+        out.append(cuts)
     return out
 
 
-def _linkable_segments(run: Run, protected: list[tuple[int, int]],
+def _linkable_segments(run: Run, protected: list[tuple[int, int]], syntax: list[tuple[int, int]],
                        abbreviations: re.Pattern | None) -> list[tuple[int, int]]:
     """Stretches of a run a term may be matched in, as ``(start, end)`` in ``run.text``."""
     cuts = [(max(0, s - run.offset), min(len(run.text), e - run.offset)) for s, e in protected
             if e > run.offset and s < run.offset + len(run.text)]
-    cuts += _literal_syntax(run)
+    cuts += syntax
     if abbreviations is not None:
         cuts += [m.span() for m in abbreviations.finditer(run.text)]
     if not cuts:

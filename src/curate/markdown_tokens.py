@@ -84,7 +84,9 @@ from .slugs import slugify
 # every other inline token carries ``meta["span"] = (start, end)``. Offsets are in the inline
 # token's ``content`` until :class:`Document` turns them into offsets in the whole text.
 
-_ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+# Python-Markdown's ESCAPED_CHARS with the extensions mkdocs.yml loads (tables adds "|"):
+# a backslash before any other character is text (``\\<b>`` is a backslash and a tag).
+_ESCAPABLE = frozenset("!#()*+-.>[\\]_`{|}")
 # Characters at which an inline rule of this parser can start (text, newline and escape aside).
 _SIGNIFICANT = re.compile(r"[`*_\[\]<&!]")
 _BREAK_OR_ESCAPE = re.compile(r"[\n\\]")
@@ -107,6 +109,22 @@ def _text(state: StateInline, silent: bool) -> bool:
     if not silent:
         _append_pending(state, state.src[state.pos:pos])
     state.pos = pos
+    return True
+
+
+def _escape(state: StateInline, silent: bool) -> bool:
+    """A backslash escape as Python-Markdown reads one: only before a character of
+    :data:`_ESCAPABLE` (its ``ESCAPED_CHARS`` with the extensions MkDocs loads); elsewhere,
+    and before a line break, the backslash is text."""
+    src, pos = state.src, state.pos
+    if src[pos] != "\\" or pos + 1 >= state.posMax or src[pos + 1] not in _ESCAPABLE:
+        return False
+    if not silent:
+        token = state.push("text_special", "", 0)
+        token.content = src[pos + 1]
+        token.markup = src[pos:pos + 2]
+        token.info = "escape"
+    state.pos = pos + 2
     return True
 
 
@@ -156,8 +174,8 @@ def _merge_text(tokens: list[Token]) -> list[Token]:
     for token in tokens:
         if token.type == "text_special":
             token.type = "text"
-        if token.type == "text" and token.meta.get("pieces") and not token.content:
-            token.meta["pieces"] = []  # an emphasis mark markdown-it used up (``**`` is two)
+        if token.type == "text" and not token.content:
+            continue  # an emphasis mark markdown-it used up (``**`` is two text tokens at first)
         if token.type == "text" and out and out[-1].type == "text":
             last = out[-1]
             a, b = last.meta.get("pieces"), token.meta.get("pieces")
@@ -202,8 +220,8 @@ def _text_join(state: StateCore) -> None:
 def _trivial_tokens(src: str, begin: int, end: int) -> list[Token]:
     """Tokens of ``src[begin:end]``, which holds only text, escapes and line breaks.
 
-    Mirrors markdown-it's ``text``, ``escape`` and ``newline`` rules: ``\\`` before ASCII
-    punctuation is an escape, before a line break a hard break; a line break after two
+    Mirrors this parser's ``text``, ``escape`` and ``newline`` rules: ``\\`` before ASCII
+    punctuation is an escape, before a line break text; a line break after two
     spaces is a hard break, else a soft break (one trailing space dropped); spaces and
     tabs that start the next line are skipped.
     """
@@ -254,19 +272,12 @@ def _trivial_tokens(src: str, begin: int, end: int) -> list[Token]:
                 cut = spaces if spaces >= 2 else 1
                 _trim(text, pieces, cut)
             pos = line_break("hardbreak" if spaces >= 2 else "softbreak", pos, pos + 1)
-        elif pos + 1 >= len(src):  # a backslash ending the inline content is text
+        elif pos + 1 < end and src[pos + 1] in _ESCAPABLE:
+            add(src[pos + 1], pos, pos + 2, verbatim=False)
+            pos += 2
+        else:  # a backslash before anything else is text (see _escape)
             add("\\", pos, pos + 1)
             pos += 1
-        else:
-            nxt = src[pos + 1]
-            if nxt == "\n":
-                pos = line_break("hardbreak", pos, pos + 2)
-            elif nxt in _ESCAPABLE:
-                add(nxt, pos, pos + 2, verbatim=False)
-                pos += 2
-            else:
-                add(src[pos:pos + 2], pos, pos + 2)
-                pos += 2
     flush()
     return tokens
 
@@ -296,7 +307,7 @@ def _prefix_end(src: str, pos: int = 0) -> int:
         backslashes = 0
         while k - backslashes - 1 >= pos and src[k - backslashes - 1] == "\\":
             backslashes += 1
-        if backslashes % 2:
+        if backslashes % 2 and src[k] in _ESCAPABLE:
             pos = k + 1
             continue
         return k
@@ -555,6 +566,7 @@ def parser(fast: bool = True) -> MarkdownIt:
     md.inline = inline
     md.enable("table")
     md.inline.ruler.at("text", _text)
+    md.inline.ruler.at("escape", _escape)
     footnote_plugin(md, inline=False, move_to_end=False, always_match_refs=True)
     md.inline.ruler.at("footnote_ref", _footnote_ref)
     admon_plugin(md)
@@ -599,6 +611,8 @@ class Run:
     offset: int
     pieces: list[tuple[int, int, int, int, bool]] | None
     escaped: frozenset[int] = frozenset()
+    follows: str = ""
+    precedes: str = ""
 
     def source_span(self, start: int, end: int) -> tuple[int, int] | None:
         """Where ``text[start:end]`` is in the document's text, or ``None`` if unknown."""
@@ -654,6 +668,9 @@ class Inline:
         links: Links, in order.
         attr_ids: Ids set by attribute lists (``{ #id }``) on this block or inside it.
         block_id: The id an attribute list gives the block itself (a heading's ``{ #id }``).
+        fragile: The block's attribute list is in its text before its first inline element
+            (it ends with one): a link written into that text would change what attr_list
+            reads, so nothing is linked here.
     """
 
     kind: str
@@ -668,6 +685,7 @@ class Inline:
     links: list[Link] = field(default_factory=list)
     attr_ids: list[str] = field(default_factory=list)
     block_id: str = ""
+    fragile: bool = False
 
     @property
     def quoted(self) -> bool:
@@ -818,6 +836,8 @@ class Document:
                 if x < 0:
                     return None
             cursor[line] = x + len(stripped)
+            if pad and x >= pad and source[x - pad:x] == " " * pad:
+                x, pad = x - pad, 0  # spaces of the source, not a tab markdown-it expanded
             out.append((offset, self.line_start(line) + x, pad))
             offset += len(content_line) + 1
         return out
@@ -838,11 +858,7 @@ class Document:
         assert token.map is not None  # inline tokens carry their lines
         inline = Inline(kind, containers, token.map[0] + self.first_line, token.map[1] - 1 + self.first_line,
                         level, token.content)
-        _read_children(inline, token.children or [], to_text, self.env)
-        if kind in ("heading", "cell"):
-            _trailing_attr_list(inline, heading=True)
-        else:
-            _trailing_attr_list(inline, heading=False)
+        _read_children(inline, token.children or [], to_text, heading=kind in ("heading", "cell"))
         return inline
 
     # --- what readers ask ------------------------------------------------------------------------
@@ -976,8 +992,7 @@ def _plain_paragraph(piece: str) -> Inline | None:
         kind, level = "paragraph", 0
     children = _merge_text(parser().inline.parse(content, parser(), {"any_footnote": True}, []))
     inline = Inline(kind, (), 1, body.count("\n") + 1, level, content if kind == "heading" else "")
-    _read_children(inline, children, lambda pos: lead + pos, {})
-    _trailing_attr_list(inline, heading=kind == "heading")
+    _read_children(inline, children, lambda pos: lead + pos, heading=kind == "heading")
     return inline
 
 
@@ -1135,7 +1150,8 @@ def with_links(inline: Inline, edits: list[tuple[Run, int, int, int, int, int, s
 def _moved_run(run: Run, a: int, b: int, moved: Any) -> Run | None:
     """``run.text[a:b]`` as a run of its own, its source offsets passed through ``moved``."""
     if run.pieces is None:
-        return Run(run.text[a:b], run.offset + a, None, _shifted(run.escaped, a, b))
+        return Run(run.text[a:b], run.offset + a, None, _shifted(run.escaped, a, b), run.follows if a == 0 else "link_close",
+                   run.precedes if b == len(run.text) else "link_open")
     pieces = []
     for at, length, s, e, verbatim in run.pieces:
         lo, hi = max(at, a), min(at + length, b)
@@ -1147,7 +1163,8 @@ def _moved_run(run: Run, a: int, b: int, moved: Any) -> Run | None:
             pieces.append((at - a, length, moved(s), moved(e), False))
         else:
             pieces.append((lo - a, hi - lo, moved(s + lo - at), moved(s + lo - at) + hi - lo, True))
-    return Run(run.text[a:b], run.offset + a, pieces, _shifted(run.escaped, a, b))
+    return Run(run.text[a:b], run.offset + a, pieces, _shifted(run.escaped, a, b), run.follows if a == 0 else "link_close",
+               run.precedes if b == len(run.text) else "link_open")
 
 
 def _shifted(offsets: frozenset[int], a: int, b: int) -> frozenset[int]:
@@ -1158,6 +1175,8 @@ def _shifted(offsets: frozenset[int], a: int, b: int) -> frozenset[int]:
 
 # Inline elements after which Python-Markdown's attr_list reads a "{…}" (markdown/extensions/attr_list.py).
 _ELEMENT_CLOSE = frozenset({"link_close", "em_close", "strong_close", "code_inline", "image", "footnote_ref"})
+# Tokens Python-Markdown makes an element of (raw HTML stays text, as a placeholder).
+_ELEMENTS = ("em_", "strong_", "link_", "code_inline", "image", "footnote_ref", "hardbreak")
 # Raw inline HTML elements whose text is never linked (a link inside a link, code).
 _OPAQUE_HTML = re.compile(r"<(a|code|pre|kbd|samp|script|style|abbr|textarea|title|svg|math)\b", re.IGNORECASE)
 _HTML_CLOSE = re.compile(r"</(\w+)\s*>")
@@ -1180,7 +1199,7 @@ def _attr_ids(attrs: str) -> tuple[list[str], str]:
     return [v for k, v in pairs if k == "id" and v], remainder
 
 
-def _read_children(inline: Inline, children: list[Token], to_text: Any, env: dict) -> None:
+def _read_children(inline: Inline, children: list[Token], to_text: Any, heading: bool = False) -> None:
     plain: list[str] = []
     size = 0
     run: Run | None = None
@@ -1194,29 +1213,46 @@ def _read_children(inline: Inline, children: list[Token], to_text: Any, env: dic
     def end_run() -> None:
         nonlocal run
         if run is not None and run.text:
+            run.precedes = key
             inline.runs.append(run)
         run = None
 
-    for child in children:
+    key = ""
+    moved_tail = False
+    first_element: int | None = None
+    for index, child in enumerate(children):
         t = child.type
+        key = t + child.markup if t.startswith(("em_", "strong_")) else t
+        if first_element is None and key.startswith(_ELEMENTS):
+            first_element = size
         if t == "text":
             content = child.content
             pieces = child.meta.get("pieces")
             skip = 0
-            if previous in _ELEMENT_CLOSE and content.startswith("{") and pieces and pieces[0][3]:
+            garbled = False
+            if previous.rstrip("*_") in _ELEMENT_CLOSE and content.startswith("{") and pieces and pieces[0][3]:
                 m = _ATTR_INLINE.match(content)
                 if m:
                     ids, remainder = _attr_ids(m.group(1))
                     inline.attr_ids.extend(ids)
-                    skip = m.end() - (len(remainder) + 1 if remainder else 0)
-            if skip:
+                    skip = m.end()
+                    if not remainder and _brace_later(children, index):
+                        remainder = "}"  # the regex reads on through raw HTML to a later "}"
+                    if remainder:
+                        # attr_list read on to the line's last "}" and puts the text after the
+                        # first "}" behind the rest of the element's tail: Python-Markdown shows
+                        # it moved. A link anywhere after it would move it again: none is made.
+                        content = content[skip:] + remainder
+                        garbled = moved_tail = True
+            if skip and not garbled:
                 content = content[skip:]
                 pieces = _drop_pieces(pieces, skip) if pieces is not None else None
+            if skip:
                 end_run()
-            linkable = not link_depth and not html_opaque
+            linkable = not link_depth and not html_opaque and not garbled and not moved_tail
             if linkable:
                 if run is None:
-                    run = Run("", size, [])
+                    run = Run("", size, [], follows=previous)
                 _extend_run(run, content, pieces, to_text)
             else:
                 end_run()
@@ -1259,9 +1295,25 @@ def _read_children(inline: Inline, children: list[Token], to_text: Any, env: dic
                     html_opaque.pop()
         else:  # images, footnote references, emphasis marks: a run never crosses them
             end_run()
-        previous = t
+        previous = key
+    key = ""
     end_run()
     inline.plain = _shared("".join(plain), inline.runs)
+    ends_with_element = previous.startswith(_ELEMENTS)
+    _trailing_attr_list(inline, heading, first_element if ends_with_element and first_element is not None
+                        else len(inline.plain))
+
+
+def _brace_later(children: list[Token], index: int) -> bool:
+    """Whether a ``}`` follows on the same line in text or raw HTML after ``children[index]``
+    before the next element, where attr_list's ``INLINE_RE`` would read on to it."""
+    for child in children[index + 1:]:
+        if child.type in ("text", "html_inline"):
+            if "}" in child.content:
+                return True
+        else:
+            return False
+    return False
 
 
 def _drop_pieces(pieces: list, count: int) -> list | None:
@@ -1298,21 +1350,30 @@ def _extend_run(run: Run, content: str, pieces: list | None, to_text: Any) -> No
         at += length
 
 
-def _trailing_attr_list(inline: Inline, heading: bool) -> None:
-    """Find the attribute list at the end of a heading, cell or paragraph; drop it from the text."""
-    if not inline.runs:
-        return
-    last = inline.runs[-1]
-    if last.offset + len(last.text) != len(inline.plain):
-        return  # the inline does not end in plain text
+def _trailing_attr_list(inline: Inline, heading: bool, end: int) -> None:
+    """Find a block's attribute list where attr_list looks for it; drop it from the text.
+
+    attr_list (``AttrListTreeprocessor.run``) reads the tail of the block's last inline
+    element, or, when the block ends with an element, the text before its first element:
+    ``end`` is where that text ends in :attr:`Inline.plain`. A heading's or cell's list
+    follows a space (``HEADER_RE``), a paragraph's is alone on its last line (``BLOCK_RE``).
+    """
+    last = next((r for r in inline.runs if r.offset + len(r.text) == end), None)
+    if last is None:
+        return  # that text does not end in a run of plain text
     text = last.text
     if heading:
         m = _ATTR_HEADER.search(text)
         cut = m.start() if m else -1
     else:
-        nl = text.rfind("\n")
-        m = _ATTR_LINE.match(text[nl + 1:]) if nl >= 0 else None
-        cut = nl if m else -1
+        # BLOCK_RE ends in "$", which also matches before a last line break.
+        body = text.removesuffix("\n")
+        nl = body.rfind("\n")
+        # The list's line follows a soft line break: inside the run, or right before it
+        # (after a code span, say).
+        alone = nl < 0 and last.follows == "softbreak"
+        m = _ATTR_LINE.match(body[nl + 1:]) if nl >= 0 or alone else None
+        cut = max(nl, 0) if m else -1
     if not m or cut < 0:
         return
     start_in_text = m.start(1) - 1 + (nl + 1 if not heading else 0)
@@ -1327,11 +1388,16 @@ def _trailing_attr_list(inline: Inline, heading: bool) -> None:
     else:
         kept = text[:cut]
         inline.attr_ids.extend(ids)
-    _cut_run(inline, last, len(kept))
+    inline.fragile = end != len(inline.plain)
+    start = last.offset + len(kept) - (1 if not heading and alone else 0)  # with the line break before it
+    _cut_run(last, len(kept))
+    if not last.text:
+        inline.runs.remove(last)
+    _remove_plain(inline, start, end)
 
 
-def _cut_run(inline: Inline, run: Run, keep: int) -> None:
-    dropped = len(run.text) - keep
+def _cut_run(run: Run, keep: int) -> None:
+    """Keep the first ``keep`` characters of a run."""
     run.text = run.text[:keep]
     if run.pieces is not None:
         run.pieces = [p for p in run.pieces if p[0] < keep]
@@ -1343,9 +1409,19 @@ def _cut_run(inline: Inline, run: Run, keep: int) -> None:
                     run.pieces[-1] = (at, length - cut, s, e - cut, True)
                 else:
                     run.pieces.pop()
-    inline.plain = _shared(inline.plain[:len(inline.plain) - dropped], inline.runs)
-    if not run.text:
-        inline.runs.pop()
+
+
+def _remove_plain(inline: Inline, start: int, end: int) -> None:
+    """Drop ``plain[start:end]``; what comes after it moves back."""
+    gone = end - start
+    inline.plain = inline.plain[:start] + inline.plain[end:]
+    for run in inline.runs:
+        if run.offset >= end:
+            run.offset -= gone
+    inline.links = [replace(link, start=link.start - gone if link.start >= end else link.start,
+                            end=link.end - gone if link.end >= end else link.end) for link in inline.links]
+    inline.code = [(s - gone, e - gone) if s >= end else (s, e) for s, e in inline.code]
+    inline.plain = _shared(inline.plain, inline.runs)
 
 
 def _shared(plain: str, runs: list[Run]) -> str:
