@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote
@@ -150,6 +151,9 @@ def _key(text: str) -> str:
     return re.sub(r"[\s\-]+", " ", text).casefold()
 
 
+_FOUND_SIZE = 4096
+
+
 class GlossaryLinker:
     """Links first mentions of glossary terms; one instance for the whole site.
 
@@ -185,8 +189,9 @@ class GlossaryLinker:
             body = _trie_pattern(alternatives)
             self._regex = re.compile(r"(?<![\w\-])(" + body + r")" + self._SUFFIX + r"(?![\w\-])", re.IGNORECASE)
         self._titles: dict[str, str] = {}
-        # id(inline) → (inline, its mentions): the same passage is read for mentions, then linked.
-        self._found: dict[int, tuple[Inline, list[tuple[Run, int, int, TermLink]]]] = {}
+        # id(inline) → (inline, its mentions), the last few thousand: a page's passages are
+        # read for mentions, then linked.
+        self._found: OrderedDict[int, tuple[Inline, list[tuple[Run, int, int, TermLink]]]] = OrderedDict()
 
     def _mentions_in(self, parts: list[Part], abbreviations: dict[str, str]
                      ) -> Iterator[tuple[Part, Run, int, int, TermLink]]:
@@ -200,6 +205,8 @@ class GlossaryLinker:
                     known = self._found.get(id(inline))
                     if known is None or known[0] is not inline:
                         known = self._found[id(inline)] = (inline, list(self._scan(inline, None, part.text)))
+                        if len(self._found) > _FOUND_SIZE:
+                            self._found.popitem(last=False)
                     found: Iterable = known[1]
                 else:
                     found = self._scan(inline, abbreviation_regex, part.text)
@@ -318,7 +325,7 @@ class GlossaryLinker:
                                           for _, _, _, s, e, _, _ in changes):
                 derived = with_links(part.inlines[0], [(r, a, b, s, e, len(m), t) for r, a, b, s, e, m, t in changes])
                 if derived is not None:
-                    PARAGRAPHS.put(text, derived)
+                    PARAGRAPHS.put_linked(text, derived)
             out.append(source[pos:part.offset])
             out.append(text)
             pos = part.offset + len(part.text)
@@ -579,7 +586,7 @@ def find_links(page: str, markdown_text: str) -> list[FoundLink]:
     found: list[FoundLink] = []
     if "[" not in markdown_text:
         return found  # every Markdown link starts with "[" (autolinks are not counted)
-    parts, _ = inline_parts(markdown_text)
+    parts, _ = inline_parts(markdown_text, only_with="](")
     for inline in (inline for part in parts for inline in part.inlines):
         if inline.kind == "heading" or inline.in_footnote or not inline.links:
             continue

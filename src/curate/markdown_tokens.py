@@ -57,21 +57,24 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from markdown.extensions.attr_list import get_attrs_and_remainder
-from markdown_it import MarkdownIt
-from markdown_it.parser_inline import ParserInline
-from markdown_it.rules_block import StateBlock
-from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import StateInline
-from markdown_it.rules_inline import emphasis as _emphasis
-from markdown_it.token import Token
-from mdit_py_plugins.admon import admon_plugin
-from mdit_py_plugins.footnote import footnote_plugin
 
 from .slugs import slugify
+
+if TYPE_CHECKING:  # markdown-it is imported when the parser is first made (a no-op build never needs it)
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
+
+
+def _new_token(kind: str, tag: str, nesting: int) -> Token:
+    from markdown_it.token import Token
+
+    return Token(kind, tag, nesting)  # type: ignore[arg-type]  # nesting is -1, 0 or 1
 
 # ------------------------------------------------------------------------------------------------
 # Source positions of inline tokens
@@ -231,7 +234,7 @@ def _trivial_tokens(src: str, begin: int, end: int) -> list[Token]:
 
     def flush() -> None:
         if text:
-            token = Token("text", "", 0)
+            token = _new_token("text", "", 0)
             token.content = "".join(text)
             token.meta = {"pieces": list(pieces)}
             tokens.append(token)
@@ -250,7 +253,7 @@ def _trivial_tokens(src: str, begin: int, end: int) -> list[Token]:
         flush()
         while pos < len(src) and src[pos] in " \t":
             pos += 1
-        token = Token(kind, "br", 0)
+        token = _new_token(kind, "br", 0)
         token.meta = {"span": (start, pos)}
         tokens.append(token)
         return pos
@@ -313,7 +316,7 @@ def _prefix_end(src: str, pos: int = 0) -> int:
         return k
 
 
-class _InlineParser(ParserInline):
+def _inline_parser() -> Any:
     """markdown-it's inline parser, recording the source span of every token it makes.
 
     ``tokenize`` is markdown-it's own loop (``markdown_it/parser_inline.py``) with one
@@ -322,62 +325,67 @@ class _InlineParser(ParserInline):
     escapes and line breaks without running the rules (see :func:`_trivial_tokens`);
     nothing after it can reach back into it, as it holds no delimiter, bracket or tag.
     """
+    from markdown_it.parser_inline import ParserInline
+    from markdown_it.rules_inline import StateInline
 
-    fast = True
+    class InlineParser(ParserInline):  # type: ignore[misc]  # markdown-it's class, typed at run time
+        fast = True
 
-    def tokenize(self, state: StateInline) -> None:
-        rules = self.ruler.getRules("")
-        end = state.posMax
-        max_nesting = state.md.options["maxNesting"]
-        tokens = state.tokens
-        while state.pos < end:
-            pos = state.pos
-            ok = False
-            count = len(tokens)
-            if state.level < max_nesting:
-                for rule in rules:
-                    ok = rule(state, False)
-                    if ok:
-                        if state.pos <= pos:
-                            raise RuntimeError("inline rule didn't increment state.pos")
+        def tokenize(self, state: StateInline) -> None:
+            rules = self.ruler.getRules("")
+            end = state.posMax
+            max_nesting = state.md.options["maxNesting"]
+            tokens = state.tokens
+            while state.pos < end:
+                pos = state.pos
+                ok = False
+                count = len(tokens)
+                if state.level < max_nesting:
+                    for rule in rules:
+                        ok = rule(state, False)
+                        if ok:
+                            if state.pos <= pos:
+                                raise RuntimeError("inline rule didn't increment state.pos")
+                            break
+                if ok:
+                    if len(tokens) > count:
+                        _mark(rule, tokens, count, pos, state.pos)
+                    if state.pos >= end:
                         break
-            if ok:
-                if len(tokens) > count:
-                    _mark(rule, tokens, count, pos, state.pos)
-                if state.pos >= end:
-                    break
-                continue
-            _append_pending(state, state.src[state.pos])
-            state.pos += 1
-        if state.pending:
-            state.pushPending()
+                    continue
+                _append_pending(state, state.src[state.pos])
+                state.pos += 1
+            if state.pending:
+                state.pushPending()
 
-    def parse(self, src: str, md: MarkdownIt, env: Any, tokens: list[Token]) -> list[Token]:
-        start = 0
-        if self.fast:
-            while True:
-                stop = _prefix_end(src, start)
-                if stop > start:
-                    tokens.extend(_trivial_tokens(src, start, stop))
-                if stop >= len(src):
-                    return tokens
-                # A footnote reference is the only thing "[" can start here when no link
-                # reference is defined and no "(" follows (the link rule would come first).
-                m = _FOOTNOTE_REF.match(src, stop)
-                if (m is None or env.get("references") or src.startswith(("(", "[", ":"), m.end())
-                        or not _footnote_defined(env, m.group(1))):
-                    start = stop
-                    break
-                token = Token("footnote_ref", "", 0)
-                token.meta = {"label": m.group(1), "span": (stop, m.end())}
-                tokens.append(token)
-                start = m.end()
-        state = StateInline(src, md, env, tokens)
-        state.pos = start
-        self.tokenize(state)
-        for rule in self.ruler2.getRules(""):
-            rule(state)
-        return state.tokens
+        def parse(self, src: str, md: MarkdownIt, env: Any, tokens: list[Token]) -> list[Token]:
+            start = 0
+            if self.fast:
+                while True:
+                    stop = _prefix_end(src, start)
+                    if stop > start:
+                        tokens.extend(_trivial_tokens(src, start, stop))
+                    if stop >= len(src):
+                        return tokens
+                    # A footnote reference is the only thing "[" can start here when no link
+                    # reference is defined and no "(" follows (the link rule would come first).
+                    m = _FOOTNOTE_REF.match(src, stop)
+                    if (m is None or env.get("references") or src.startswith(("(", "[", ":"), m.end())
+                            or not _footnote_defined(env, m.group(1))):
+                        start = stop
+                        break
+                    token = _new_token("footnote_ref", "", 0)
+                    token.meta = {"label": m.group(1), "span": (stop, m.end())}
+                    tokens.append(token)
+                    start = m.end()
+            state = StateInline(src, md, env, tokens)
+            state.pos = start
+            self.tokenize(state)
+            for rule in self.ruler2.getRules(""):
+                rule(state)
+            return state.tokens
+
+    return InlineParser()
 
 
 def _append_pending(state: StateInline, char: str) -> None:
@@ -390,7 +398,7 @@ def _append_pending(state: StateInline, char: str) -> None:
 
 def _mark(rule: Any, tokens: list[Token], count: int, start: int, end: int) -> None:
     new = tokens[count:]
-    if rule is _emphasis.tokenize:
+    if getattr(rule, "__module__", "") == "markdown_it.rules_inline.emphasis":
         # One text token per delimiter character, after any flushed pending text.
         for i, token in enumerate(new[-(end - start):]):
             token.meta["span"] = (start + i, start + i + 1)
@@ -499,8 +507,8 @@ def _setext_like_python_markdown(state: StateCore) -> None:
             underline = lines[stop - 1] if stop - 1 < len(lines) else ""
             if stop - first > 2 or not _PM_SETEXT_UNDERLINE.match(underline):
                 inline, close = tokens[i + 1], tokens[i + 2]
-                para_open = Token("paragraph_open", "p", 1)
-                para_close = Token("paragraph_close", "p", -1)
+                para_open = _new_token("paragraph_open", "p", 1)
+                para_close = _new_token("paragraph_close", "p", -1)
                 for t in (para_open, para_close):
                     t.level, t.block = token.level, True
                 para_open.map = [first, stop]
@@ -508,7 +516,7 @@ def _setext_like_python_markdown(state: StateCore) -> None:
                 if token.markup == "-" and _PM_HR.match(underline):
                     para_open.map = [first, stop - 1]
                     inline.map = [first, stop - 1]
-                    hr = Token("hr", "hr", 0)
+                    hr = _new_token("hr", "hr", 0)
                     hr.map, hr.markup, hr.level, hr.block = [stop - 1, stop], underline.strip(), token.level, True
                     replacement.append(hr)
                 else:
@@ -556,11 +564,15 @@ def parser(fast: bool = True) -> MarkdownIt:
         fast: Tokenise plain stretches of inline content directly (the default);
             ``False`` runs markdown-it's rules over everything (tests compare both).
     """
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.admon import admon_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
     md = MarkdownIt("commonmark")
     # Python-Markdown makes a link of any address (javascript: too); markdown-it would leave
     # such a link as text. Nothing here is rendered to HTML for the site.
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # a documented override
-    inline = _InlineParser()
+    inline = _inline_parser()
     inline.ruler, inline.ruler2 = md.inline.ruler, md.inline.ruler2
     inline.fast = fast
     md.inline = inline
@@ -933,37 +945,62 @@ _NOT_PLAIN_FIRST = re.compile(r"^(?: {0,3}\d+[.)]| {0,3}\t| {4})")
 class _Paragraphs:
     """Texts known to be one paragraph after a blank line, whatever surrounds them, and their inline.
 
-    A bounded memo (least recently used first out): a page's passages are read for glossary
-    mentions, links and backlinks, and a passage appears on several pages. Holds at most
-    :attr:`size` entries (a few hundred bytes each beyond their text).
+    Two bounded memos (least recently used first out), each entry about a kilobyte beyond
+    its text: the paragraphs read lately (a page's passages are read for glossary mentions,
+    then linked), and the paragraphs glossary linking wrote (:func:`with_links`), which
+    link finding reads once every page is linked.
     """
 
-    size = 65536
+    recent_size = 8192
+    linked_size = 32768
 
     def __init__(self) -> None:
-        self._items: OrderedDict[str, Inline] = OrderedDict()
+        self._recent: OrderedDict[str, Inline] = OrderedDict()
+        self._linked: OrderedDict[str, Inline] = OrderedDict()
 
     def get(self, piece: str) -> Inline | None:
-        inline = self._items.get(piece)
-        if inline is not None:
-            self._items.move_to_end(piece)
-            return inline
+        """The paragraph's inline, or ``None`` if the text may be read otherwise in context."""
+        for items in (self._recent, self._linked):
+            inline = items.get(piece)
+            if inline is not None:
+                items.move_to_end(piece)
+                return inline
         inline = _plain_paragraph(piece)
         if inline is not None:
-            self.put(piece, inline)
+            _remember(self._recent, piece, inline, self.recent_size)
         return inline
 
-    def put(self, piece: str, inline: Inline) -> None:
-        self._items[piece] = inline
-        self._items.move_to_end(piece)
-        if len(self._items) > self.size:
-            self._items.popitem(last=False)
+    def put_linked(self, piece: str, inline: Inline) -> None:
+        """Remember a paragraph glossary linking wrote, and its inline."""
+        _remember(self._linked, piece, inline, self.linked_size)
+
+    def known(self, piece: str) -> Inline | None:
+        """The inline remembered for a paragraph, without reading it."""
+        return self._recent.get(piece) or self._linked.get(piece)
 
     def clear(self) -> None:
-        self._items.clear()
+        self._recent.clear()
+        self._linked.clear()
+
+
+def _remember(items: OrderedDict, key: str, value: Inline, size: int) -> None:
+    items[key] = value
+    items.move_to_end(key)
+    if len(items) > size:
+        items.popitem(last=False)
 
 
 PARAGRAPHS = _Paragraphs()
+
+
+def _plain_paragraph_text(piece: str) -> bool:
+    """Whether a text is a plain paragraph or heading line (see :func:`_plain_paragraph`)."""
+    body = piece.rstrip("\n")
+    if not body:
+        return False
+    if body[0] == "#" and "\n" not in body:
+        return _PM_ATX.match(body) is not None
+    return not (_NOT_PLAIN_FIRST.match(body) or _NOT_PLAIN_LINE.search(body))
 
 
 def _plain_paragraph(piece: str) -> Inline | None:
@@ -1048,7 +1085,7 @@ class Part:
         offset: Where it starts in the text; its runs' source offsets count from here.
         text: The stretch itself.
         inlines: Its inlines.
-        paragraph: It is one paragraph whatever surrounds it (:data:`PARAGRAPHS` knows it).
+        paragraph: It is one paragraph or heading whatever surrounds it.
     """
 
     offset: int
@@ -1057,7 +1094,7 @@ class Part:
     paragraph: bool
 
 
-def inline_parts(text: str) -> tuple[list[Part], dict[str, str]]:
+def inline_parts(text: str, only_with: str = "") -> tuple[list[Part], dict[str, str]]:
     """The inlines of Markdown, grouped by the part of ``text`` their offsets refer to.
 
     Most of a page's prose is paragraphs separated by blank lines, each one a paragraph
@@ -1068,6 +1105,11 @@ def inline_parts(text: str) -> tuple[list[Part], dict[str, str]]:
     when it cannot be (a stretch runs on, or defines link references), the whole text is
     parsed.
 
+    Args:
+        text: Markdown.
+        only_with: Leave out plain paragraphs without this text (``"]("``: a paragraph
+            without it holds no link when no link reference is defined).
+
     Returns:
         The parts in order, and the abbreviations defined. Offsets refer to the text with
         line ends normalised (:func:`normalized`).
@@ -1075,15 +1117,25 @@ def inline_parts(text: str) -> tuple[list[Part], dict[str, str]]:
     text = normalized(text)
     pieces = []
     offset = 0
+    skipped = object()
     for piece in text.split("\n\n"):
         if piece:
-            pieces.append((offset, piece, PARAGRAPHS.get(piece) if piece[0] not in " \t\n" else None))
+            if piece[0] in " \t\n":
+                inline: Any = None
+            elif only_with and only_with not in piece and _plain_paragraph_text(piece):
+                inline = skipped
+            else:
+                inline = PARAGRAPHS.get(piece)
+            pieces.append((offset, piece, inline))
         offset += len(piece) + 2
     parts: list[Part] = []
     abbreviations: dict[str, str] = {}
     i = 0
     while i < len(pieces):
         start, piece, inline = pieces[i]
+        if inline is skipped:
+            i += 1
+            continue
         if inline is not None:
             parts.append(Part(start, piece, [inline], True))
             i += 1
@@ -1195,6 +1247,8 @@ def _attr_ids(attrs: str) -> tuple[list[str], str]:
     m = _ID_ONLY.fullmatch(attrs)
     if m:  # "{ #id }", as curate writes it: one word, read as attr_list's scanner reads it
         return [m.group(1)], ""
+    from markdown.extensions.attr_list import get_attrs_and_remainder
+
     pairs, remainder = get_attrs_and_remainder(attrs)
     return [v for k, v in pairs if k == "id" and v], remainder
 
@@ -1358,9 +1412,9 @@ def _trailing_attr_list(inline: Inline, heading: bool, end: int) -> None:
     ``end`` is where that text ends in :attr:`Inline.plain`. A heading's or cell's list
     follows a space (``HEADER_RE``), a paragraph's is alone on its last line (``BLOCK_RE``).
     """
-    last = next((r for r in inline.runs if r.offset + len(r.text) == end), None)
-    if last is None:
-        return  # that text does not end in a run of plain text
+    last = next((r for r in reversed(inline.runs) if r.offset + len(r.text) == end), None)
+    if last is None or "{" not in last.text:
+        return  # that text does not end in a run of plain text, or holds no list
     text = last.text
     if heading:
         m = _ATTR_HEADER.search(text)
@@ -1413,6 +1467,9 @@ def _cut_run(run: Run, keep: int) -> None:
 
 def _remove_plain(inline: Inline, start: int, end: int) -> None:
     """Drop ``plain[start:end]``; what comes after it moves back."""
+    if end == len(inline.plain):  # the usual case: the list ends the block
+        inline.plain = _shared(inline.plain[:start], inline.runs)
+        return
     gone = end - start
     inline.plain = inline.plain[:start] + inline.plain[end:]
     for run in inline.runs:
