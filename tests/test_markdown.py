@@ -539,6 +539,12 @@ def test_predicted_ids_are_the_ids_mkdocs_renders():
     assert predicted[8:13] == ["plain-heading_2", "plain-heading_3", "plain-heading_4", "my-id", "plain-heading"]
 
 
+def test_anchors_are_every_id_mkdocs_renders_on_a_page():
+    doc = _tricky_document() + "\nA [link](x.md){ #inline-id } and text.\n\n- item\n{ #item-id }\n"
+    rendered = [i for i in re.findall(r"\bid=\"([^\"]+)\"", render(doc)) if not i.startswith("fn")]
+    assert markdown_tokens.anchors(doc) == rendered
+
+
 @pytest.mark.parametrize("heading", TRICKY_HEADINGS)
 def test_each_tricky_heading_gets_the_id_mkdocs_renders(heading):
     doc = f"# Page title\n\n## {heading}\n"

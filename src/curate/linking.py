@@ -1,14 +1,22 @@
 """Markdown-aware text work: escaping, glossary links and link extraction.
 
-Glossary linking walks a page's Markdown in reading order and links the first
-mention of each glossary term to the page that explains it, with the term's
-definition as the link title (shown as a tooltip by Material's
-``content.tooltips``). It never links:
+Markdown is read with :mod:`curate.markdown_tokens` (markdown-it-py, configured to
+read as MkDocs' Python-Markdown does). Glossary linking walks a page's Markdown in
+reading order and links the first mention of each glossary term to the page that
+explains it, with the term's definition as the link title (shown as a tooltip by
+Material's ``content.tooltips``). A term is matched in the text a reader sees
+(escapes and entities decoded) and its link is written where that text is in the
+source. It never links:
 
 * to the page being written (no self-links);
-* inside headings, code, existing links, images, HTML, attribute lists,
-  footnote references or definitions;
-* inside quotations: blockquotes and text between quotation marks.
+* inside headings, code, existing links, images, raw HTML, attribute lists,
+  abbreviations, admonition titles, footnote references or definitions;
+* inside quotations: blockquotes and text between quotation marks;
+* where Python-Markdown could read the text otherwise than markdown-it: inside
+  literal ``[…]``, ``(…)`` after them or ``<…>``, next to an emphasis mark that
+  does not wrap the mention exactly, after ``!`` or a lone backslash, on a line
+  with a ``}`` after it (see :func:`_can_wrap`). A property test holds that linking
+  never changes what Python-Markdown shows but the links.
 """
 
 from __future__ import annotations

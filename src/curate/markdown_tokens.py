@@ -20,32 +20,38 @@ front matter, an abbreviation, a footnote and an attribute list:
   extension) are blocks of their own; the abbreviated words are wrapped in
   ``<abbr>`` wherever they occur.
 * **Footnote definitions** (``[^1]: …``, the ``footnotes`` extension) are
-  read with mdit-py-plugins' footnote plugin, in place; a ``[^label]``
-  reference counts as one even when its definition lives elsewhere (curate
-  reads pages in parts).
+  read with mdit-py-plugins' footnote plugin, in place. A ``[^label]``
+  reference counts only when defined, as in Python-Markdown, except when a
+  part of a page is read apart from its footnotes (``any_footnote``).
 * **Admonitions and details** (``!!! note``, ``??? note``) are read with
   mdit-py-plugins' admon plugin.
 * **Attribute lists** (``attr_list``) are found where Python-Markdown's
   ``AttrListTreeprocessor`` looks: at the end of a heading or table cell
-  after a space, on the last line of a paragraph or list item, and right
-  after an inline element (``[x](y){ .c }``); anywhere else braces are text.
-  Their content is read with Python-Markdown's own ``get_attrs_and_remainder``.
+  after a space, on the last line of a paragraph or list item (or of its text
+  before its first inline element, when it ends with one), and right after an
+  inline element (``[x](y){ .c }``); anywhere else braces are text. Their
+  content is read as Python-Markdown's ``get_attrs_and_remainder`` reads it.
+* **Escapes** are Python-Markdown's: a backslash escapes only its
+  ``ESCAPED_CHARS`` (``\\<`` is a backslash and a tag) and never breaks a line.
+* **Links** take any address (``javascript:`` too), as Python-Markdown does;
+  nothing here is rendered to HTML for the site.
 * **Front matter** is split off exactly as ``mkdocs.utils.meta.get_data``
   does (MkDocs 1.6): YAML between ``---`` lines, else MultiMarkdown
   ``Key: value`` lines.
 
-Where the two parsers could still disagree, readers here err on the safe
-side: nothing is linked inside literal ``[…]``, ``(…)`` after them, or
-``<…>`` (Python-Markdown accepts ``[a](b c)`` as a link and ``<x y>`` as HTML),
-nor inside raw HTML blocks (``md_in_html``).
+Tests compare these readings with Python-Markdown and MkDocs themselves
+(``tests/test_markdown.py``). Where the two parsers could still disagree, the
+readers err on the safe side (see :mod:`curate.linking`).
 
-Positions: markdown-it records only line ranges. :class:`_InlineParser`
-records, for every inline token, the span of source it came from, so a
-run of text is mapped back character by character (escapes and entities
-as a whole); :class:`Document` turns those into offsets in the whole text.
-Inline content made only of text, escapes and line breaks (most of curate's
-generated prose) is tokenised directly, without running markdown-it's rules
-over it; a property test holds this shortcut equal to markdown-it's result.
+Positions: markdown-it records only line ranges. The inline parser here
+(:func:`_inline_parser`) records, for every inline token, the span of source it
+came from, so a :class:`Run` of text maps back character by character (escapes
+and entities as a whole), and :class:`Document` turns those into offsets in the
+whole text. Inline content made only of text, escapes and line breaks (most of
+curate's generated prose) is tokenised directly, without running markdown-it's
+rules over it, and prose made of plain paragraphs is read a paragraph at a time
+with the results kept for reuse (:func:`inline_parts`); property tests hold both
+shortcuts equal to parsing the whole text.
 """
 
 from __future__ import annotations
@@ -899,6 +905,19 @@ class Document:
                 out.append(Heading(i.level, text, source, i.line, unique_id(slugify(text), used, counters), False))
         return out
 
+    def anchors(self, reserved: Iterable[str] = ()) -> list[str]:
+        """Every id the rendered text has (headings' and attribute lists'), in order.
+
+        Footnote ids (``fn:1``, ``fnref:1``) are left out. See :meth:`headings`.
+        """
+        heading_ids = iter(h.id for h in self.headings(reserved))
+        out = []
+        for i in self.inlines():
+            out.extend(i.attr_ids)
+            if i.kind == "heading":
+                out.append(next(heading_ids))
+        return out
+
     def code_spans(self) -> list[tuple[int, int]]:
         """``(start, end)`` offsets in :attr:`text` of every code block and code span."""
         out = []
@@ -1523,6 +1542,11 @@ def headings(markdown_text: str, first_line: int = 1, reserved: Iterable[str] = 
     return parse(markdown_text, first_line).headings(reserved)
 
 
+def anchors(markdown_text: str, reserved: Iterable[str] = ()) -> list[str]:
+    """Every id Markdown gets when MkDocs renders it (see :meth:`Document.anchors`)."""
+    return parse(markdown_text).anchors(reserved)
+
+
 # ------------------------------------------------------------------------------------------------
 # Front matter and titles of hand-written pages
 # ------------------------------------------------------------------------------------------------
@@ -1659,8 +1683,3 @@ def visible_text(inline: Inline, with_code: bool = True) -> str:
         pos = e
     out.append(inline.plain[pos:])
     return "".join(out)
-
-
-def control_free(text: str) -> str:
-    """``text`` without C0/C1 control characters (other than line breaks)."""
-    return "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
