@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
