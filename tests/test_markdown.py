@@ -425,6 +425,7 @@ def hostile_glossary_site(tmp_path_factory) -> Path:
     definition: A search tool.
   - term: Sigma
     definition: "A letter ('see') [click](javascript:alert(1)) <b>bold</b> \\"quoted\\"."
+    aliases: ["Σ <i>upper</i>", "[s](javascript:alert(3))"]
     page: what-is-open-source
 """
     glossary.write_text(glossary.read_text(encoding="utf-8") + terms, encoding="utf-8")
@@ -462,6 +463,12 @@ def test_built_site_has_no_javascript_address_and_shows_the_definition_as_typed(
     assert sigma["title"] == "A letter ('see') [click](javascript:alert(1)) <b>bold</b> \"quoted\"."
     assert sigma["href"] == "../what-is-open-source/"
     assert "<b>bold</b>" not in page
+    glossary = (site / "glossary" / "index.html").read_text(encoding="utf-8")
+    entry = visible(glossary.split('id="sigma"', 1)[1].split("<h2", 1)[0])
+    assert "A letter ('see') [click](javascript:alert(1)) <b>bold</b> \"quoted\"." in entry
+    assert "Also written: Σ <i>upper</i>, [s](javascript:alert(3))" in entry
+    assert "<i>upper</i>" not in glossary and "javascript:alert" not in "".join(
+        a.get("href") or "" for a in parsed(glossary).links)
 
 
 # =================================================================================================
