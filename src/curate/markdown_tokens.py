@@ -76,10 +76,12 @@ if TYPE_CHECKING:  # markdown-it is imported when the parser is first made (a no
     from markdown_it.token import Token
 
 
-def _new_token(kind: str, tag: str, nesting: int) -> Token:
-    from markdown_it.token import Token
+# markdown-it's Token class, set by parser(): every token is made after the parser is.
+_Token: Any = None
 
-    return Token(kind, tag, nesting)  # type: ignore[arg-type]  # nesting is -1, 0 or 1
+
+def _new_token(kind: str, tag: str, nesting: int) -> Token:
+    return _Token(kind, tag, nesting)
 
 # ------------------------------------------------------------------------------------------------
 # Source positions of inline tokens
@@ -569,10 +571,13 @@ def parser(fast: bool = True) -> MarkdownIt:
         fast: Tokenise plain stretches of inline content directly (the default);
             ``False`` runs markdown-it's rules over everything (tests compare both).
     """
+    global _Token
     from markdown_it import MarkdownIt
+    from markdown_it.token import Token
     from mdit_py_plugins.admon import admon_plugin
     from mdit_py_plugins.footnote import footnote_plugin
 
+    _Token = Token
     md = MarkdownIt("commonmark")
     # Python-Markdown makes a link of any address (javascript: too); markdown-it would leave
     # such a link as text. Nothing here is rendered to HTML for the site.
