@@ -27,15 +27,18 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import nh3
-from markdown_it.token import Token
 
 from . import markdown_tokens
 from .model import Correction, Passage, PassageKind, Section
 from .slugs import slugify, unique_anchors
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 # Ids a source's page uses besides its sections' (see render.cleaning_report).
 RESERVED_SECTION_IDS = frozenset({"lead", "cleaning-notes"})
