@@ -610,8 +610,6 @@ def parser(fast: bool = True) -> MarkdownIt:
 # ------------------------------------------------------------------------------------------------
 
 _NEWLINES = re.compile(r"\r\n?")
-# Containers whose text curate never links (see curate.linking).
-_QUOTE_CONTAINERS = ("blockquote_open",)
 
 
 @dataclass(slots=True)
@@ -627,6 +625,9 @@ class Run:
         escaped: Offsets in ``text`` of characters written as an escape or entity
             (``\\[``, ``&lt;``); any other ``[`` or ``<`` is literal in the source and may
             still be syntax to Python-Markdown.
+        follows: The inline token right before the run: its type, and for emphasis its
+            marks (``em_open*``, ``strong_close__``, ``footnote_ref``); ``""`` at the start.
+        precedes: The same for the token right after the run; ``""`` at the end.
     """
 
     text: str
