@@ -14,12 +14,12 @@ links, then write::
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 from .errors import ContentError, Problem
 from .linking import FoundLink
+from .markdown_tokens import title_of
 from .model import Project
 from .pages import BUILDERS, DraftCache, LinkIndex, PageKind, Site
 from .pages.common import GLOSSARY, shown_sources, sources_by_month
@@ -118,15 +118,6 @@ def _check_quotes(site: Site, drafts: list) -> None:
                 for d in drafts for message in d.quote_problems]
     if problems:
         raise ContentError(problems)
-
-
-def title_of(text: str, path: str) -> str:
-    """Title of a hand-written page: front-matter ``title``, else its first ``#`` heading, else the file name."""
-    m = re.search(r"^title:\s*(.+)$", text.split("\n---", 1)[0], re.MULTILINE) if text.startswith("---") else None
-    if m:
-        return m.group(1).strip().strip("\"'")
-    m = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
-    return m.group(1).strip() if m else path.rsplit("/", 1)[-1][:-3].replace("-", " ").capitalize()
 
 
 def _unlinked_mentions(project: Project, seen: dict[str, set[str]],

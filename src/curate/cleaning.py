@@ -27,13 +27,18 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import markdown as _markdown
 import nh3
 
+from . import markdown_tokens
 from .model import Correction, Passage, PassageKind, Section
 from .slugs import slugify, unique_anchors
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 # Ids a source's page uses besides its sections' (see render.cleaning_report).
 RESERVED_SECTION_IDS = frozenset({"lead", "cleaning-notes"})
@@ -63,10 +68,6 @@ _HEADING_MAX_WORDS = 14
 _HEADING_MAX_CHARS = 120
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\ufeff\u200b\ufffe\uffff]")
-_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$|^ {0,3}(#{1,6})[ \t]*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 # Every HTML element name (HTML Living Standard, with obsolete and SVG/MathML roots):
 # a "<name" that is not one of these is text, not markup.
@@ -164,16 +165,23 @@ def _literal_lt(text: str) -> str:
     return "".join(out)
 
 
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\n[ \t]*\n).)*?(?<!`)\1(?!`)|^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\2[ \t]*$|\Z)",
-                        re.DOTALL | re.MULTILINE)
+def _mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with each ``(start, end)`` span blanked out (same length, line breaks kept)."""
+    if not spans:
+        return text
+    out, pos = [], 0
+    for start, end in spans:
+        if start < pos:
+            continue
+        out.append(text[pos:start])
+        out.append(re.sub(r"[^\n]", " ", text[start:end]))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
-def _mask_code(text: str) -> str:
-    """``text`` with Markdown code spans and fences blanked out (same length, line breaks kept)."""
-    return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
-
-
-def strip_html_blocks(text: str, first_line: int = 1, markdown: bool = False) -> tuple[str, list[tuple[int, str, str]]]:
+def strip_html_blocks(text: str, first_line: int = 1, code: Sequence[tuple[int, int]] = ()
+                      ) -> tuple[str, list[tuple[int, str, str]]]:
     """Drop HTML comments and script/style/iframe/svg blocks that span lines.
 
     A paragraph is cleaned on its own, so a comment opened in one paragraph
@@ -185,8 +193,9 @@ def strip_html_blocks(text: str, first_line: int = 1, markdown: bool = False) ->
     Args:
         text: The source text.
         first_line: Line number of the text's first line.
-        markdown: The text is Markdown: markup inside code spans and fences
-            is text, not markup.
+        code: ``(start, end)`` offsets of code in ``text`` (Markdown code spans and
+            blocks, :meth:`curate.markdown_tokens.Document.code_spans`): markup inside
+            them is text, not markup.
 
     Returns:
         The text, and ``(line, reason, text)`` per non-blank line dropped.
@@ -194,7 +203,7 @@ def strip_html_blocks(text: str, first_line: int = 1, markdown: bool = False) ->
     dropped: list[tuple[int, str, str]] = []
     out: list[str] = []
     pos = 0
-    tokens = list(_HTML_TOKEN.finditer(_mask_code(text) if markdown else text))
+    tokens = list(_HTML_TOKEN.finditer(_mask(text, code)))
     i = 0
     while i < len(tokens):
         m = tokens[i]
@@ -409,17 +418,20 @@ def parse_plain_text(text: str, corrections: list[Correction] = (), title_hint: 
     return b.finish(title, title_hint or title or default_title)
 
 
-def parse_markdown(body: str, first_line: int, corrections: list[Correction] = (), title_hint: str = "",
+def parse_markdown(body: str, first_line: int, corrections: Sequence[Correction] = (), title_hint: str = "",
                    default_title: str = "") -> ParsedText:
     """Find sections in a Markdown source body (front matter already removed).
 
+    The body is read with :mod:`curate.markdown_tokens`, as MkDocs would read it.
     ATX (``#`` to ``######``) and setext (a line of ``===`` or ``---`` under
     text) headings start sections; a first heading equal to the title is the
     title. A thematic break (``---``, ``***``) is dropped; lines inside a code
-    fence are text, never headings. Each other block becomes one passage: its
-    inline Markdown is rendered and reduced to plain text, so
-    ``[x](javascript:…)`` keeps only "x", and what the Markdown shows
-    literally (a code span holding ``<script>``) stays literal.
+    block are text, never headings. Each paragraph (a list item's or a quoted
+    one too), code block, table row and HTML block becomes one passage: its
+    inline Markdown is rendered and reduced to plain text, so ``[x](javascript:…)``
+    keeps only "x", an image keeps nothing, and what the Markdown shows literally
+    (a code span holding ``<script>``) stays literal. Abbreviation and link
+    reference definitions are dropped, with their lines.
 
     Args:
         body: Markdown after the front matter.
@@ -428,99 +440,85 @@ def parse_markdown(body: str, first_line: int, corrections: list[Correction] = (
         title_hint: Title from front matter or metadata.
         default_title: Title the page gets when nothing else gives one.
     """
-    body, html_dropped = strip_html_blocks(body, markdown=True)
-    lines = body.split("\n")
+    body, html_dropped = strip_html_blocks(body, code=markdown_tokens.parse(body).code_spans())
+    doc = markdown_tokens.parse(body)
+    lines = doc.text.split("\n")
     b = _Builder(list(corrections), first_line - 1, html_markup=False)
     for line, reason, dropped_text in html_dropped:
         b.drop(line, reason, dropped_text)
-    state = {"title": "", "seen": False}
-    para: list[str] = []
-    para_line = 0
-    fence = ""
-    code: list[str] = []
-    code_line = 0
-
-    def flush() -> None:
-        nonlocal para
-        if para:
-            b.passage(_md_to_text("\n".join(para)), para_line)
-            state["seen"] = True
-            para = []
-
-    def heading(raw: str, line: int, source_line: str) -> bool:
-        """Handle a heading; True when it starts the boilerplate tail."""
-        text = clean_inline(_md_to_text(raw), html_markup=False)
-        if is_boilerplate_heading(text):
-            return True
-        if not state["seen"] and not state["title"] and text and _same(text, title_hint):
-            state["title"] = text
-        elif text:
-            b.heading(text, line)
-        else:
-            b.drop(line, "empty heading", source_line)
-        state["seen"] = True
-        return False
-
+    title = ""
+    seen = False
+    covered = [False] * (len(lines) + 1)
     stop_at = 0
-    for i, line in enumerate(lines, 1):
-        if fence:
-            if re.match(r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$", line):
-                if code:
-                    b.passage(" ".join(code), code_line)
-                    state["seen"] = True
-                fence, code = "", []
+    row: list[str] = []
+    row_line = 0
+    tokens = doc.tokens
+    for k, token in enumerate(tokens):
+        if token.map:
+            for n in range(token.map[0], min(token.map[1], len(lines))):
+                covered[n] = True
+        line = token.map[0] + 1 if token.map else 0
+        if token.type == "heading_open":
+            text = clean_inline(_inline_text(tokens[k + 1]), html_markup=False)
+            if is_boilerplate_heading(text):
+                stop_at = line
+                break
+            if not seen and not title and text and _same(text, title_hint):
+                title = text
+            elif text:
+                b.heading(text, line)
             else:
-                if not code:
-                    code_line = i
-                code.append(line)
-            continue
-        m = _FENCE.match(line)
-        if m and not para:
-            fence = m.group(1)
-            continue
-        if not line.strip():
-            flush()
-            continue
-        m = _MD_HEADING.match(line)
-        if m:
-            flush()
-            if heading(m.group(2) or "", i, line):
-                stop_at = i
-                break
-            continue
-        if para and _SETEXT.match(line):
-            text, start = "\n".join(para), para_line
-            para = []
-            if heading(text, start, text):
-                stop_at = start
-                break
-            continue
-        if not para and _RULE.match(line):
-            continue
-        if not para:
-            para_line = i
-        para.append(line)
-    else:
-        flush()
-        if code:
-            b.passage(" ".join(code), code_line)
+                b.drop(line, "empty heading", lines[line - 1])
+            seen = True
+        elif token.type == "inline" and tokens[k - 1].type in ("paragraph_open", "admonition_title_open"):
+            b.passage(_inline_text(token), line)
+            seen = True
+        elif token.type == "inline" and tokens[k - 1].type in ("th_open", "td_open"):
+            row.append(_inline_text(token))
+            row_line = row_line or line
+        elif token.type == "tr_close":
+            b.passage(" | ".join(cell for cell in row if cell.strip()), row_line)
+            row, row_line, seen = [], 0, True
+        elif token.type in ("fence", "code_block"):
+            code = token.content.rstrip("\n")
+            if code.strip():
+                b.passage(" ".join(code.split("\n")), line + (1 if token.type == "fence" else 0))
+                seen = True
+        elif token.type == "html_block":
+            b.passage(html.unescape(nh3.clean(token.content, tags=set(), strip_comments=True)), line)
+            seen = True
+        elif token.type == "abbr_definition" and token.map:
+            for n in range(token.map[0], token.map[1]):
+                b.drop(n + 1, "abbreviation definition", lines[n])
     if stop_at:
-        for k, line in enumerate(lines[stop_at - 1:], stop_at):
-            if line.strip():
-                b.drop(k, "boilerplate after the article", line)
-    title = state["title"] or title_hint
+        for n, text in enumerate(lines[stop_at - 1:], stop_at):
+            if text.strip():
+                b.drop(n, "boilerplate after the article", text)
+    else:
+        for n, text in enumerate(lines):
+            if text.strip() and not covered[n]:
+                b.drop(n + 1, "link reference definition", text)
+    title = title or title_hint
     return b.finish(title, title or default_title)
 
 
-_MD = _markdown.Markdown(extensions=[])
-
-
-def _md_to_text(text: str) -> str:
-    """Render inline Markdown and keep only its text (links lose their URLs)."""
-    if not re.search(r"[\\`*_\[\]<>&!#|]", text):
-        return text
-    _MD.reset()
-    rendered = _MD.convert(text)
+def _inline_text(token: Token) -> str:
+    """The text an inline token shows: links keep their text, images and footnote marks
+    nothing, raw HTML is reduced to its text with nh3 (script and style content dropped)."""
+    out = []
+    raw = False
+    for child in token.children or []:
+        t = child.type
+        if t in ("text", "code_inline"):
+            out.append(html.escape(child.content, quote=False))
+        elif t in ("softbreak", "hardbreak"):
+            out.append("\n")
+        elif t == "html_inline":
+            out.append(child.content)
+            raw = True
+    rendered = "".join(out)
+    if not raw:
+        return html.unescape(rendered)
     return html.unescape(nh3.clean(rendered, tags=set(), strip_comments=True))
 
 

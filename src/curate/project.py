@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from . import cleaning
+from . import markdown_tokens
 from .encoding import DecodeError, decode
 from .cache import Store, salt
 from .errors import ContentError, Problem, did_you_mean
@@ -298,25 +298,28 @@ HOME_HEADINGS = ("Pages", "Knowledge map", "Sources", "Pages that link here")
 
 
 def _intro_headings(r: _Reader, rel: str, text: str, titles: list[str], home: bool = False) -> None:
-    """Warn when an intro's headings would share an anchor (MkDocs would number one ``_1``)."""
+    """Warn when an intro's headings would share an anchor (MkDocs would number one ``_1``).
+
+    Headings and their anchors are read as MkDocs' ``toc`` reads them
+    (:func:`curate.markdown_tokens.headings`): a heading with a link or code in it
+    is slugged from its text, and an ``{ #id }`` of its own is never numbered.
+    """
     taken = {slugify(t): f"the page title '{t}'" for t in titles}
     taken.update({slugify(h): f"the heading '{h}' curate adds" for h in (HOME_HEADINGS if home else EXPLAINER_HEADINGS)})
-    fence = ""
-    for n, line in enumerate(text.split("\n"), 1):
-        m = re.match(r"^ {0,3}(`{3,}|~{3,})", line)
-        if m and (not fence or m.group(1)[0] == fence[0]):
-            fence = "" if fence else m.group(1)
+    found = markdown_tokens.headings(text)
+    for h in found:
+        if h.explicit:
+            taken.setdefault(h.id, f"the id of the heading on line {h.line}")
+    for h in found:
+        if h.explicit:
             continue
-        m = re.match(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", line)
-        if fence or not m or re.search(r"\{[^}]*#[^}]*\}\s*$", m.group(1)):
-            continue
-        slug = slugify(cleaning.clean_inline(m.group(1)))
+        slug = slugify(h.text)
         if slug in taken:
-            r.warnings.append(Problem(rel, n, "", f"heading '{m.group(1)}' gets the same anchor (#{slug}) as "
+            r.warnings.append(Problem(rel, h.line, "", f"heading '{h.source}' gets the same anchor (#{slug}) as "
                                       f"{taken[slug]}; MkDocs would give one of them a numbered id",
                                       "reword the heading, or give it its own id: ## Heading { #my-id }"))
         else:
-            taken[slug] = f"the heading on line {n}"
+            taken[slug] = f"the heading on line {h.line}"
 
 
 def _load_sources(r: _Reader) -> list[Source]:

@@ -14,6 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from .markdown_tokens import parse, visible_text
 from .model import Source
 
 _VERBS = r"(?:said|says|wrote|writes|added|adds|told|tells|explained|argued|argues|noted|notes|stated|insisted|warned)"
@@ -137,7 +138,17 @@ def verify(uses: list[QuoteUse], sources: dict[str, Source]) -> list[str]:
 def editor_quotes(markdown_text: str, min_words: int = 5) -> list[str]:
     """Curly-quoted spans of at least ``min_words`` words in editor Markdown.
 
-    Shorter quoted spans are scare quotes ("‘open source’"), not quotations.
+    The quotation is read from the text a reader sees (:mod:`curate.markdown_tokens`):
+    emphasis, link targets and escapes are not part of it, and a code span or block is
+    not a quotation. Shorter quoted spans are scare quotes ("‘open source’"), not
+    quotations.
     """
-    return [m.group(1).strip().rstrip(",") for m in re.finditer(r"“([^“”]+)”", markdown_text)
-            if len(m.group(1).split()) >= min_words]
+    out = []
+    for inline in parse(markdown_text).inlines():
+        for m in _CURLY.finditer(visible_text(inline, with_code=False)):
+            if len(m.group(1).split()) >= min_words:
+                out.append(m.group(1).strip().rstrip(","))
+    return out
+
+
+_CURLY = re.compile(r"“([^“”]+)”")
