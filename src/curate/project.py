@@ -283,13 +283,35 @@ def _intros(r: _Reader, curation: Validated[CurationFile], site: SiteSpec,
                                       + (f"; or, if the page id is misspelled in content_sources/curation.yml, "
                                          f"{near}" if near else "")))
             continue
-        text = r.read_text(rel)
+        titles = [site.title] if rel == site.intro_rel and curation.ok("site", "title") else []
+        titles += titles_of.get(rel, [])
+        text = _intro_cached(r, rel, titles, home=rel == site.intro_rel)
         if text is not None:
             intros[rel] = text
-            titles = [site.title] if rel == site.intro_rel and curation.ok("site", "title") else []
-            titles += titles_of.get(rel, [])
-            _intro_headings(r, rel, text, titles, home=rel == site.intro_rel)
     return intros
+
+
+def _intro_cached(r: _Reader, rel: str, titles: list[str], home: bool) -> str | None:
+    """An intro's text, its decoding notes and heading warnings, through the cache (by its bytes and titles)."""
+    key = ""
+    if r.store is not None:
+        data = r.read_bytes(rel)
+        if data is None:
+            return None
+        key = hashlib.sha256(f"{salt()}\0{rel}\0{titles!r}\0{home}\0".encode() + data).hexdigest()
+        hit = r.store.get("intros", key)
+        if hit is not None:
+            text, problems, warnings = hit
+            r.problems += problems
+            r.warnings += warnings
+            return text
+    n_problems, n_warnings = len(r.problems), len(r.warnings)
+    text = r.read_text(rel)
+    if text is not None:
+        _intro_headings(r, rel, text, titles, home=home)
+    if r.store is not None:
+        r.store.put("intros", key, (text, r.problems[n_problems:], r.warnings[n_warnings:]))
+    return text
 
 
 # Headings curate adds to the pages an intro appears on (see build.py).
