@@ -1,0 +1,98 @@
+"""The built reader's site (issue 12): what a reader gets, checked on ``site/`` without a browser."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .conftest import REPO
+
+HANDBOOK = REPO / "handbook"
+HANDBOOK_PAGES = ("editing.md", "bad-input.md", "scale.md")
+
+
+class _NavLinks(HTMLParser):
+    """(href, text) of every link inside Material's primary navigation."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0  # nesting of elements inside the primary nav, 0 when outside
+        self.links: list[list[str]] = []
+        self._in_link = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if self.depth:
+            self.depth += tag not in ("img", "input", "br", "hr", "meta", "link")
+        elif tag == "nav" and "md-nav--primary" in (a.get("class") or ""):
+            self.depth = 1
+        if self.depth and tag == "a":
+            self.links.append([a.get("href") or "", ""])
+            self._in_link = True
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+        if tag == "a":
+            self._in_link = False
+
+    def handle_data(self, data):
+        if self.depth and self._in_link:
+            self.links[-1][1] += data
+
+
+def _nav_links(html: str) -> list[tuple[str, str]]:
+    parser = _NavLinks()
+    parser.feed(html)
+    return [(href, " ".join(text.split())) for href, text in parser.links]
+
+
+def _handbook_titles() -> list[str]:
+    return [(HANDBOOK / p).read_text(encoding="utf-8").splitlines()[0].lstrip("# ").strip() for p in HANDBOOK_PAGES]
+
+
+def test_handbook_is_in_the_repository_and_linked_from_the_readme():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for page in HANDBOOK_PAGES:
+        assert (HANDBOOK / page).is_file(), page
+        assert not (REPO / "docs" / page).exists(), page
+        assert f"(handbook/{page})" in readme, page
+    assert _handbook_titles() == ["Editing guide", "What happens to bad input", "Scale"]
+
+
+def test_handbook_takes_its_figures_from_benchmarks_md_and_copies_none():
+    scale = (HANDBOOK / "scale.md").read_text(encoding="utf-8")
+    assert "](../BENCHMARKS.md" in scale
+    # a measured figure is a number with a unit of time, size or a percentage
+    figures = re.findall(r"\b\d[\d,.]*\s?(?:ms|s|min|KB|MB|GB|%)(?![\w])", scale)
+    assert figures == []
+    # every section it points to exists, by GitHub's heading anchors
+    bench = (REPO / "BENCHMARKS.md").read_text(encoding="utf-8")
+    anchors = {re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in re.findall(r"(?m)^#+ (.+)$", bench)}
+    linked = set(re.findall(r"\]\(\.\./BENCHMARKS\.md#([^)]+)\)", scale))
+    assert linked and linked <= anchors, linked - anchors
+
+
+def test_built_site_nav_and_search_hold_no_handbook_page(built: Path):
+    site = built / "site"
+    titles = _handbook_titles()
+    for page in HANDBOOK_PAGES:
+        assert not (built / "docs" / page).exists()
+        assert not (site / page.removesuffix(".md")).exists()
+    pages = sorted(site.rglob("index.html"))
+    assert len(pages) > 5
+    for html_path in pages:
+        links = _nav_links(html_path.read_text(encoding="utf-8"))
+        assert links, html_path
+        texts = {text for _, text in links}
+        assert not texts & set(titles), html_path
+        assert not [h for h, _ in links if re.search(r"(^|/)(editing|bad-input|scale)/", h)], html_path
+    home_nav = {text for _, text in _nav_links((site / "index.html").read_text(encoding="utf-8"))}
+    assert {"Glossary", "Tags", "About this site"} <= home_nav
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert "about/" in locations
+    assert not {loc for loc in locations if loc.split("/")[0] in ("editing", "bad-input", "scale")}
+    assert not {doc["title"] for doc in index["docs"]} & set(titles)
