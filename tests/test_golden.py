@@ -90,8 +90,9 @@ def test_the_mini_fixture_exercises_every_part_of_a_page():
            "(sources/riverton-council-open-source.md#what-changes-for-staff--p2)" in council
     assert "{ #what-changes-for-staff--p2 }" in source
     # time anchors, from a full date (.meta.yml) and from front matter
-    assert "last month (February 2025)" in council and "next year (2026)" in council
-    assert "Last year (2024)" in maintainers and "this month (February 2025)" in maintainers
+    mark = '<span class="curate-insertion" title="Editor\'s note: added to the source\'s words">&#91;{}&#93;</span>'
+    assert f"last month {mark.format('February 2025')}" in council and f"next year {mark.format('2026')}" in council
+    assert f"Last year {mark.format('2024')}" in maintainers and f"this month {mark.format('February 2025')}" in maintainers
     # quotations, with the speaker a pronoun stands for
     assert "## In their own words" in council and '— Helen Okafor<sup class="citation"><a href="#ref-1"' in council
     assert council.count("— Helen Okafor") == 2 and '— Kowalski<sup class="citation"><a href="#ref-1"' in maintainers

@@ -96,3 +96,71 @@ def test_built_site_nav_and_search_hold_no_handbook_page(built: Path):
     assert "about/" in locations
     assert not {loc for loc in locations if loc.split("/")[0] in ("editing", "bad-input", "scale")}
     assert not {doc["title"] for doc in index["docs"]} & set(titles)
+
+
+# --- editorial insertions (point 3) ---------------------------------------------------------------
+
+INSERTION_HTML = ('<span class="curate-insertion" title="Editor\'s note: added to the source\'s words">'
+                  '&#91;{}&#93;</span>')
+
+
+def _passage(text: str):
+    from curate.model import Passage
+
+    return Passage(text=text, line=1, anchor="a--p1")
+
+
+def test_insertion_is_a_bracketed_span_joined_by_the_sources_own_spaces():
+    from curate.render import passage_markdown
+    from curate.schema import SourceMeta
+    from curate.yamlio import PartialDate
+
+    warnings: list[str] = []
+    text = passage_markdown(_passage("Meta has recently released it, last month."),
+                            SourceMeta(published=PartialDate(2024, 8)), warnings, "a.txt:1")
+    assert text == ("Meta has recently " + INSERTION_HTML.format("before August 2024")
+                    + " released it, last month " + INSERTION_HTML.format("July 2024") + ".")
+    assert warnings == []
+
+
+def test_only_the_insertion_is_markup_when_the_passage_holds_html_and_brackets():
+    from curate.render import passage_markdown
+    from curate.schema import SourceMeta
+    from curate.yamlio import PartialDate
+
+    text = passage_markdown(_passage('Now <span class="curate-insertion">[x]</span> [y](javascript:z) today'),
+                            SourceMeta(published=PartialDate(2024, 8, 2)), [], "a.txt:1")
+    assert text.count("<span") == 2  # the two insertions; the source's span is escaped
+    assert text.startswith("Now " + INSERTION_HTML.format("as of 2 August 2024") + " &lt;span class=")
+    assert r"\[y\](javascript:z)" in text
+    assert text.endswith(" today " + INSERTION_HTML.format("2 August 2024"))
+
+
+def test_quote_check_verifies_against_the_source_without_the_insertion():
+    from types import SimpleNamespace
+
+    from curate.quotes import QuoteUse, verify
+
+    sources = {"s": SimpleNamespace(text="It was publicly released as an open-source model last month.")}
+    ok = QuoteUse("p.md", "released as an open-source model last month [July 2024]", ("s",))
+    plain = QuoteUse("p.md", "released as an open-source model last month", ("s",))
+    invented = QuoteUse("p.md", "released as an open-source model last week [July 2024]", ("s",))
+    assert verify([ok, plain], sources) == []
+    assert len(verify([invented], sources)) == 1
+
+
+def test_built_pages_show_insertions_as_the_editors_never_as_plain_source_text(built: Path):
+    site = built / "site"
+    explainer = (site / "why-meta-embraced-open-source" / "index.html").read_text(encoding="utf-8")
+    assert "last month " + INSERTION_HTML.format("July 2024") + "." in explainer
+    assert "has recently " + INSERTION_HTML.format("before August 2024") + " released" in explainer
+    source = (site / "sources" / "zuckerberg-open-source-ai-letter" / "index.html").read_text(encoding="utf-8")
+    assert source.count('class="curate-insertion"') == 3
+    for html_path in sorted(site.rglob("index.html")):
+        page = html_path.read_text(encoding="utf-8")
+        assert "(July 2024)" not in page and "&lt;span" not in page, html_path
+    # backlink context ("Pages that link here") keeps the span, not its escaped markup
+    llama = (site / "what-is-llama" / "index.html").read_text(encoding="utf-8")
+    assert "last month " + INSERTION_HTML.format("July 2024") + ".”" in llama
+    css = (built / "docs" / "assets" / "curate.css").read_text(encoding="utf-8")
+    assert re.search(r"\.curate-insertion \{[^}]*background-color: var\(--md-default-fg-color--lightest\)", css)

@@ -110,6 +110,7 @@ def closest_text(quote: str, haystack: str) -> str:
 
 
 _EDGE = "“”\"‘’,;: "
+_INSERTION = re.compile(r"\s*\[[^\[\]]*\](?!\()")  # "[July 2024]", not a Markdown link "[x](…)"
 
 
 def verify(uses: list[QuoteUse], sources: dict[str, Source]) -> list[str]:
@@ -125,6 +126,11 @@ def verify(uses: list[QuoteUse], sources: dict[str, Source]) -> list[str]:
         texts = [normalize(sources[s].text) for s in use.source_ids if s in sources]
         wanted = normalize(use.text)
         if any(wanted in t for t in texts):
+            continue
+        # The source's own words without an editor's bracketed insertion ("last month
+        # [July 2024]"); tried second, so a source that prints brackets itself still matches.
+        without = normalize(_INSERTION.sub("", use.text))
+        if without != wanted and any(without in t for t in texts):
             continue
         closest = max((closest_text(wanted, t) for t in texts),
                       key=lambda c: difflib.SequenceMatcher(None, c, wanted).ratio(), default="")

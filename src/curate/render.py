@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 from .linking import FoundLink, escape, relative_link
 from .model import PageSpec, Passage, Section, Source, SourceMeta
 from .quotes import Quote, QuoteUse, normalize, verify
-from .timeanchor import anchor_times
+from .timeanchor import find_times
 from .yamlio import PartialDate, dump_front_matter
 
 if TYPE_CHECKING:
@@ -298,9 +299,48 @@ def references_section(page_path: str, refs: list[Reference]) -> str:
     return ("## References\n\n" + "\n".join(items)) if items else ""
 
 
+INSERTION_CLASS = "curate-insertion"
+INSERTION_TITLE = "Editor's note: added to the source's words"
+
+
+def insertion(words: str) -> str:
+    """An editor's insertion into a source's words: `` [July 2024]`` marked as the editor's.
+
+    Square brackets are how journalism marks words an editor adds to a quotation (AP and
+    Chicago style); the span's class styles them apart from the quoted text
+    (``docs/assets/curate.css``) and its title names them an editor's note on hover and to
+    assistive technology. The brackets are character references, so Markdown never takes
+    them for a link.
+    """
+    return (f' <span class="{INSERTION_CLASS}" title="{INSERTION_TITLE}">&#91;{escape(words)}&#93;</span>')
+
+
+_INSERTION_HTML = re.compile(rf'<span class="{INSERTION_CLASS}" title="[^"<>]*">\[([^\]<>]*)\]</span>')
+
+
+def _escape_run(text: str, start: int, end: int) -> str:
+    """``escape(text[start:end])``, keeping the space that joins it to an insertion before it.
+
+    :func:`escape` trims each line; inside a passage a run after an insertion begins mid-line.
+    """
+    run = escape(text[start:end])
+    return (" " + run) if start and text[start:start + 1] in (" ", "\t") and run else run
+
+
+def sentence_markdown(sentence: str) -> str:
+    """A sentence taken from a built page (plain text, :func:`linking.unescape`) as escaped
+    Markdown, its editor's insertions marked again as :func:`insertion` (backlink context)."""
+    parts, start = [], 0
+    for m in _INSERTION_HTML.finditer(sentence):
+        parts += [_escape_run(sentence, start, m.start()), insertion(m.group(1))]
+        start = m.end()
+    parts.append(_escape_run(sentence, start, len(sentence)))
+    return "".join(parts)
+
+
 def passage_markdown(passage: Passage, meta: SourceMeta, warnings: list[str], where: str,
                      cache: Optional[dict] = None) -> str:
-    """One passage as escaped Markdown with relative dates anchored.
+    """One passage as escaped Markdown with relative dates anchored (:func:`insertion`).
 
     ``cache`` (one dict per build) keeps each passage's result: a passage is shown on its
     source's page and on every page it feeds, and is worked out once.
@@ -309,8 +349,14 @@ def passage_markdown(passage: Passage, meta: SourceMeta, warnings: list[str], wh
     if cache is not None and key in cache:
         text, found = cache[key]
     else:
-        anchored, found = anchor_times(passage.text, meta.published)
-        text = escape(anchored)
+        times = find_times(passage.text, meta.published)
+        parts, start = [], 0
+        for end, _, period in times:
+            parts += [_escape_run(passage.text, start, end), insertion(period)]
+            start = end
+        parts.append(_escape_run(passage.text, start, len(passage.text)))
+        text = "".join(parts)
+        found = [(expression, period) for _, expression, period in times]
         if cache is not None:
             cache[key] = (text, found)
     for expression, period in found:

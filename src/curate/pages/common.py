@@ -41,7 +41,7 @@ def backlinks_tail(path: str, index: LinkIndex, preferred: set[str]) -> str:
         return ""
     order = sorted(incoming, key=lambda src: (src != HOME, src))
     shown, more = first_pages(order, BACKLINKS_MAX, preferred)
-    items = [(src, index.titles.get(src, src), f"“{escape(incoming[src])}”" if incoming[src] else "")
+    items = [(src, index.titles.get(src, src), f"“{render.sentence_markdown(incoming[src])}”" if incoming[src] else "")
              for src in shown]
     return ("## Pages that link here\n\n" + render.bullet_links(path, items)
             + (f"\n\n…and {more:,} more pages." if more else ""))
