@@ -82,13 +82,16 @@ def test_apple_quote_is_found_verbatim_and_attributed_to_zuckerberg(project):
                  "why-is-meta-ai-open-source--p3") in quotes
     assert [q.speaker for q in quotes] == ["Zuckerberg", "Zuckerberg", "Zuckerberg"]  # "he wrote" resolved
     assert quotes[2].text == "miss out on opportunities"
+    assert [q.complete for q in quotes] == [True, True, False]  # the last is a fragment
     assert APPLE_QUOTE in source.text
 
 
-def test_quotes_are_shown_attributed_on_their_page(docs):
+def test_a_quote_shown_in_its_passage_is_not_repeated_in_their_own_words(docs):
     page = _read(docs, "why-meta-embraced-open-source.md")
-    assert (f"> “{APPLE_QUOTE}”\n>\n> — Zuckerberg<sup class=\"citation\"><a href=\"#ref-1\" title=\"Mark Zuckerberg "
-            "is now Supporting open-source AI tech, August 2024 (estimated)\" aria-label=\"Reference 1\">[1]</a></sup>") in page
+    assert page.count(APPLE_QUOTE) == 1
+    assert "## In their own words" not in page
+    # a fragment ("miss out on opportunities") is no quotation to show on its own
+    assert "## In their own words" not in _read(docs, "security-threat.md")
 
 
 def test_quote_altered_by_one_word_fails_the_check_with_closest_source_text(project):
@@ -180,12 +183,14 @@ def test_glossary_tooltip_text_is_in_the_built_html(built):
 
 # --- backlinks and provenance --------------------------------------------------------------------
 
-def test_backlinks_of_open_source_include_llama_with_its_sentence(docs):
+def test_backlinks_of_open_source_give_each_page_with_its_sentence_but_not_the_related_ones(docs):
     page = _read(docs, "what-is-open-source.md")
-    backlinks = page.split("## Pages that link here", 1)[1].split("[^1]:")[0]
-    assert ("- [What is Llama](what-is-llama.md): “Meta calls it open source, although its licence sets conditions "
-            "that traditional open-source licences do not.”") in backlinks
-    assert "- [Security threat](security-threat.md)" in backlinks
+    backlinks = page.split("## Pages that link here", 1)[1].split("## References")[0]
+    assert ("- [Security threat](security-threat.md): “In Washington, lobbyists argue over the distinction, with "
+            "opponents to open source insisting that models like Llama can be weaponised by countries like China.”"
+            ) in backlinks
+    assert "- [What is Llama](what-is-llama.md)" not in backlinks  # listed under "Related pages"
+    assert "- [What is Llama](what-is-llama.md)" in page.split("## Related pages", 1)[1]
 
 
 def test_find_links_returns_the_sentence_of_each_link():
@@ -206,7 +211,7 @@ def test_every_page_says_how_old_its_reporting_is(docs):
 
 def test_every_passage_carries_a_citation(docs):
     page = _read(docs, "why-meta-embraced-open-source.md")
-    reporting = page.split("## From the reporting", 1)[1].split("## In their own words")[0]
+    reporting = page.split("## From the reporting", 1)[1].split("## Related pages")[0]
     heading, *paragraphs = [p for p in reporting.strip().split("\n\n")]
     assert heading == ("### From “Mark Zuckerberg is now Supporting open-source AI tech”, August 2024 (estimated) "
                        "{ #from-zuckerberg-open-source-ai-letter }")

@@ -161,6 +161,83 @@ def test_built_pages_show_insertions_as_the_editors_never_as_plain_source_text(b
         assert "(July 2024)" not in page and "&lt;span" not in page, html_path
     # backlink context ("Pages that link here") keeps the span, not its escaped markup
     llama = (site / "what-is-llama" / "index.html").read_text(encoding="utf-8")
-    assert "last month " + INSERTION_HTML.format("July 2024") + ".”" in llama
+    assert "“That concern has now " + INSERTION_HTML.format("as of August 2024") + " spread" in llama
     css = (built / "docs" / "assets" / "curate.css").read_text(encoding="utf-8")
     assert re.search(r"\.curate-insertion \{[^}]*background-color: var\(--md-default-fg-color--lightest\)", css)
+
+
+# --- no repetition (point 6) ----------------------------------------------------------------------
+
+def _section_links(page: str, heading: str) -> list[str]:
+    if f"## {heading}\n" not in page:
+        return []
+    body = page.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"(?m)^- \[[^\]]*\]\(([^)#]+)", body)
+
+
+def test_pages_that_link_here_leave_out_the_related_pages():
+    docs = REPO / "docs"
+    both = 0
+    for name in ("what-is-open-source.md", "what-is-llama.md", "why-meta-embraced-open-source.md",
+                 "security-threat.md"):
+        page = (docs / name).read_text(encoding="utf-8")
+        related, backlinks = _section_links(page, "Related pages"), _section_links(page, "Pages that link here")
+        assert related, name
+        assert not set(related) & set(backlinks), name
+        both += bool(backlinks)
+    assert both >= 2  # the rule is exercised, not met by leaving every backlink out
+    # what-is-open-source: related are Llama and Meta's reasons; the home page and Security threat still link here
+    page = (docs / "what-is-open-source.md").read_text(encoding="utf-8")
+    assert _section_links(page, "Pages that link here") == [
+        "index.md", "security-threat.md", "sources/zuckerberg-open-source-ai-letter.md"]
+
+
+def test_backlink_context_is_a_sentence_of_prose_never_a_caption(project):
+    from curate.build import plan_build
+    from curate.model import PassageKind
+    from curate.project import load_project
+
+    loaded = load_project(project)
+    captions = [p.text for s in loaded.sources for sec in s.sections for p in sec.passages
+                if p.kind is PassageKind.CAPTION]
+    assert captions and captions[0].startswith("Meta AI is powered by Llama 3.1")
+    plan = plan_build(loaded)
+    contexts = []
+    for name, data in plan.files.items():
+        page = data.decode("utf-8")
+        if "## Pages that link here\n" in page:
+            body = page.split("## Pages that link here\n", 1)[1].split("\n## ", 1)[0]
+            contexts += re.findall(r"(?m)^- \[[^\]]*\]\([^)]*\): “(.*)”$", body)
+    assert len(contexts) >= 5
+    assert not [c for c in contexts if c.startswith("Meta AI is powered by")]
+    # the source page's first link in prose gives the context instead of its caption
+    assert any(c.startswith("That concern has now") for c in contexts)
+
+
+def _quote(text: str, complete: bool = True):
+    from curate.quotes import Quote
+
+    return Quote(text, "Okafor", "s", "sec", "sec--p1", complete)
+
+
+def test_in_their_own_words_keeps_whole_sentences_not_shown_on_the_page():
+    from curate.pages.explainer import own_words
+
+    shown_in_passage = _quote("We could not fix a single bug ourselves")
+    fresh = _quote("Now if something breaks, we can at least see why")
+    fragment = _quote("miss out on opportunities", complete=False)
+    again = _quote("Now  if something breaks, we can at least see why")
+    shown = ["“We could not fix a single bug ourselves,” Okafor said."]
+    assert own_words([shown_in_passage, fresh, fragment, again], shown) == [fresh]
+    assert own_words([shown_in_passage, fragment], shown) == []
+
+
+def test_a_quotation_is_a_whole_sentence_only_from_capital_to_full_stop():
+    from curate.quotes import _is_sentence
+
+    assert _is_sentence("We were paying for features nobody used,")
+    assert _is_sentence("Open source is the path forward.")
+    assert _is_sentence("Is it safe?")
+    assert not _is_sentence("miss out on opportunities")
+    assert not _is_sentence("Open source AI is the path forward")  # a title, no full stop
+    assert not _is_sentence("…competitors were not able to constrain us.")

@@ -34,6 +34,7 @@ class Quote:
         source_id: Source it was found in.
         section_id: Section it was found in.
         passage_anchor: Anchor of the passage on the source's page.
+        complete: Whether the quotation is a whole sentence (:func:`_is_sentence`).
     """
 
     text: str
@@ -41,6 +42,7 @@ class Quote:
     source_id: str
     section_id: str
     passage_anchor: str
+    complete: bool = True
 
 
 @dataclass(frozen=True)
@@ -73,11 +75,20 @@ def find_quotes(source: Source) -> list[Quote]:
                         continue
                     who = last_speaker
                 last_speaker = who
-                text = text.strip().rstrip(",").strip()
+                raw = text.strip()
+                text = raw.rstrip(",").strip()
                 if len(text.split()) < 2:
                     continue
-                quotes.append(Quote(text, who, source.id, section.id, passage.anchor))
+                quotes.append(Quote(text, who, source.id, section.id, passage.anchor, _is_sentence(raw)))
     return quotes
+
+
+def _is_sentence(quoted: str) -> bool:
+    """Whether quoted words are a whole sentence: a capital first, and a full stop, ``!``, ``?``
+    or the comma that stands for a full stop before "…,” he said" last (not a fragment like
+    “miss out on opportunities” or one cut short with an ellipsis)."""
+    words = quoted.lstrip("‘'\"(")
+    return bool(words) and words[0].isupper() and quoted.rstrip("’'\")").endswith((".", "!", "?", ","))
 
 
 def normalize(text: str) -> str:

@@ -48,6 +48,8 @@ class PageDraft:
             counted as mentions).
         prose_marks: Prose part index → citation marks (HTML) shown at the end of that part,
             likewise not prose.
+        prose_captions: Prose part indexes that are an image's caption or alt text: linked
+            like prose, but never taken as a backlink's context sentence.
         description: One-line summary.
         mentions: Glossary terms mentioned in the prose.
         linked: Glossary terms linked in the prose.
@@ -72,6 +74,7 @@ class PageDraft:
     references: list[str] = field(default_factory=list)
     prose_headings: dict[int, str] = field(default_factory=dict)
     prose_marks: dict[int, str] = field(default_factory=dict)
+    prose_captions: set[int] = field(default_factory=set)
     mentions: set[str] = field(default_factory=set)
     linked: set[str] = field(default_factory=set)
     found_links: list[FoundLink] = field(default_factory=list)
@@ -110,7 +113,12 @@ class PageDraft:
 
         self.mentions = linker.mentions("\n\n".join(self.prose))
         self.prose = [linker.link(part, self.path, self.linked) for part in self.prose]
-        self.found_links = find_links(self.path, "\n\n".join(self.prose))
+        self.found_links = []
+        for i, part in enumerate(self.prose):
+            for link in find_links(self.path, part):
+                if i in self.prose_captions:
+                    link.sentence = ""  # a caption is no sentence of prose to quote as context
+                self.found_links.append(link)
 
     def text(self) -> str:
         """The whole page: front matter, generated-file note and body, LF-terminated."""

@@ -34,9 +34,16 @@ def first_pages(paths: list[str], limit: int, preferred: set[str]) -> tuple[list
     return [paths[i] for i in sorted(ranked)], len(paths) - limit
 
 
-def backlinks_tail(path: str, index: LinkIndex, preferred: set[str]) -> str:
-    """"Pages that link here" with each link's sentence (prose links only), or ``''``."""
-    incoming = index.incoming.get(path, {})
+def backlinks_tail(path: str, index: LinkIndex, preferred: set[str], leave_out: frozenset[str] | set[str] = frozenset()) -> str:
+    """"Pages that link here" with each link's sentence (prose links only), or ``''``.
+
+    Args:
+        path: ``docs/``-relative path of the page.
+        index: Every page's links.
+        preferred: Pages shown first when the list is cut short.
+        leave_out: Pages the page already lists (its "Related pages"), not repeated here.
+    """
+    incoming = {src: s for src, s in index.incoming.get(path, {}).items() if src not in leave_out}
     if not incoming:
         return ""
     order = sorted(incoming, key=lambda src: (src != HOME, src))
