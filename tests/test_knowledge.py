@@ -186,11 +186,11 @@ def test_glossary_tooltip_text_is_in_the_built_html(built):
 def test_backlinks_of_open_source_give_each_page_with_its_sentence_but_not_the_related_ones(docs):
     page = _read(docs, "what-is-open-source.md")
     backlinks = page.split("## Pages that link here", 1)[1].split("## References")[0]
-    assert ("- [Security threat](security-threat.md): “In Washington, lobbyists argue over the distinction, with "
+    assert ("- [Security threat](security-threat.md){ data-preview }: “In Washington, lobbyists argue over the distinction, with "
             "opponents to open source insisting that models like Llama can be weaponised by countries like China.”"
             ) in backlinks
     assert "- [What is Llama](what-is-llama.md)" not in backlinks  # listed under "Related pages"
-    assert "- [What is Llama](what-is-llama.md)" in page.split("## Related pages", 1)[1]
+    assert "- [What is Llama](what-is-llama.md){ data-preview }" in page.split("## Related pages", 1)[1]
 
 
 def test_find_links_returns_the_sentence_of_each_link():

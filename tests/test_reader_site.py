@@ -241,3 +241,28 @@ def test_a_quotation_is_a_whole_sentence_only_from_capital_to_full_stop():
     assert not _is_sentence("miss out on opportunities")
     assert not _is_sentence("Open source AI is the path forward")  # a title, no full stop
     assert not _is_sentence("…competitors were not able to constrain us.")
+
+
+# --- reading aids (point 9) -----------------------------------------------------------------------
+
+def test_home_tab_title_is_the_site_name_once_and_pages_have_footer_links(built: Path):
+    site = built / "site"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r"<title>([^<]*)</title>", home) == ["Open-source AI, explained"]
+    assert '<h1 id="open-source-ai-explained">Open-source AI, explained' in home
+    llama = (site / "what-is-llama" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r"<title>([^<]*)</title>", llama) == ["What is Llama - Open-source AI, explained"]
+    footer = re.findall(r'<a href="([^"]+)" class="md-footer__link md-footer__link--(prev|next)"', llama)
+    assert {kind for _, kind in footer} == {"prev", "next"}
+
+
+def test_links_between_explainers_in_related_and_backlinks_preview_on_hover(built: Path):
+    site = built / "site"
+    explainers = ("what-is-open-source", "what-is-llama", "why-meta-embraced-open-source", "security-threat")
+    for name in explainers:
+        page = (site / name / "index.html").read_text(encoding="utf-8")
+        previews = re.findall(r'<a data-preview href="\.\./([^/"]+)/">', page)
+        assert previews and set(previews) <= set(explainers), name
+    # only explainer targets: the source page and home page in backlinks have no preview
+    llama = (site / "what-is-llama" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="\.\./sources/zuckerberg-open-source-ai-letter/">', llama)

@@ -388,11 +388,20 @@ def review_line(spec: PageSpec) -> str:
     return ("*" + "; ".join(bits) + ".*") if bits else ""
 
 
-def bullet_links(page_path: str, items: list[tuple[str, str, str]]) -> str:
-    """``- [title](link): text`` lines for ``(target_path, title, text)`` items."""
+def bullet_links(page_path: str, items: list[tuple[str, str, str]], preview: frozenset[str] = frozenset()) -> str:
+    """``- [title](link): text`` lines for ``(target_path, title, text)`` items.
+
+    A link to a page in ``preview`` carries ``{ data-preview }``: Material's instant preview
+    (free since Material 9.7) shows that page's opening on hover. It is set per link, not
+    site-wide (``navigation.instant.preview``), because the site-wide feature takes the
+    ``title`` off every link, and with it the definitions of glossary links and the
+    source and place of citation marks.
+    """
     lines = []
     for target, title, text in items:
         line = f"- [{escape(title)}]({relative_link(page_path, target)})"
+        if target in preview:
+            line += "{ data-preview }"
         if text:
             line += f": {text}"
         lines.append(line)

@@ -34,7 +34,8 @@ def first_pages(paths: list[str], limit: int, preferred: set[str]) -> tuple[list
     return [paths[i] for i in sorted(ranked)], len(paths) - limit
 
 
-def backlinks_tail(path: str, index: LinkIndex, preferred: set[str], leave_out: frozenset[str] | set[str] = frozenset()) -> str:
+def backlinks_tail(path: str, index: LinkIndex, preferred: set[str], leave_out: frozenset[str] | set[str] = frozenset(),
+                   preview: frozenset[str] = frozenset()) -> str:
     """"Pages that link here" with each link's sentence (prose links only), or ``''``.
 
     Args:
@@ -42,6 +43,7 @@ def backlinks_tail(path: str, index: LinkIndex, preferred: set[str], leave_out: 
         index: Every page's links.
         preferred: Pages shown first when the list is cut short.
         leave_out: Pages the page already lists (its "Related pages"), not repeated here.
+        preview: Pages whose links show a preview on hover (:func:`render.bullet_links`).
     """
     incoming = {src: s for src, s in index.incoming.get(path, {}).items() if src not in leave_out}
     if not incoming:
@@ -50,7 +52,7 @@ def backlinks_tail(path: str, index: LinkIndex, preferred: set[str], leave_out: 
     shown, more = first_pages(order, BACKLINKS_MAX, preferred)
     items = [(src, index.titles.get(src, src), f"“{render.sentence_markdown(incoming[src])}”" if incoming[src] else "")
              for src in shown]
-    return ("## Pages that link here\n\n" + render.bullet_links(path, items)
+    return ("## Pages that link here\n\n" + render.bullet_links(path, items, preview)
             + (f"\n\n…and {more:,} more pages." if more else ""))
 
 

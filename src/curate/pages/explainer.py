@@ -198,7 +198,8 @@ class ExplainerBuilder(Builder):
             related = spec.related or computed[spec.id]
             d.tail.append("## Related pages\n\n" + render.bullet_links(
                 d.path, [(site.pages[r].docs_path, site.pages[r].title, escape(site.pages[r].description))
-                         for r in related]) if related else "")
+                         for r in related], preview=frozenset(explainer_paths)) if related else "")
             related_paths = {site.pages[r].docs_path for r in related}
-            d.tail.append(backlinks_tail(d.path, index, explainer_paths | {HOME}, leave_out=related_paths))
+            d.tail.append(backlinks_tail(d.path, index, explainer_paths | {HOME}, leave_out=related_paths,
+                                         preview=frozenset(explainer_paths)))
         return []
