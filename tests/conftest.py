@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from curate.commands import handwritten_pages
+from curate.writer import read_manifest
+
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "content_sources" / "articles" / "zuckerberg-open-source-ai-letter.txt"
 BIN = Path(sys.executable).parent
@@ -17,6 +20,8 @@ BIN = Path(sys.executable).parent
 
 def copy_project(dest: Path, with_docs: bool = False) -> Path:
     """Copy the project's inputs (and optionally its docs/) into ``dest``.
+
+    Without docs/, the hand-written pages of docs/ (those not in curate's manifest) are copied.
 
     Returns:
         ``dest``, holding content_sources/, mkdocs.yml, scripts/ and docs/assets/.
@@ -28,9 +33,9 @@ def copy_project(dest: Path, with_docs: bool = False) -> Path:
         shutil.copytree(REPO / "docs", dest / "docs")
     else:
         shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")
-        for page in ("about.md", "editing.md"):
-            if (REPO / "docs" / page).exists():
-                shutil.copy2(REPO / "docs" / page, dest / "docs" / page)
+        for page in handwritten_pages(REPO / "docs", set(read_manifest(REPO / "docs").files)):
+            (dest / "docs" / page).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / "docs" / page, dest / "docs" / page)
     return dest
 
 

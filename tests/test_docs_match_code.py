@@ -1,4 +1,4 @@
-"""The editing guide and README describe the keys and commands the code really has."""
+"""The handbook's editing guide and README describe the keys and commands the code really has."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from .conftest import REPO
 
 
 def test_editing_guide_documents_every_content_key():
-    guide = (REPO / "docs" / "editing.md").read_text(encoding="utf-8")
+    guide = (REPO / "handbook" / "editing.md").read_text(encoding="utf-8")
     keys = {key for model in (SourceMeta, Correction, PageSpec, GlossaryTerm) for key in yaml_keys(model)}
     missing = sorted(k for k in keys if not re.search(rf"(?m)^\s*(- )?{k}:", guide))
     assert missing == []

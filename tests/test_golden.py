@@ -90,14 +90,16 @@ def test_the_mini_fixture_exercises_every_part_of_a_page():
            "(sources/riverton-council-open-source.md#what-changes-for-staff--p2)" in council
     assert "{ #what-changes-for-staff--p2 }" in source
     # time anchors, from a full date (.meta.yml) and from front matter
-    assert "last month (February 2025)" in council and "next year (2026)" in council
-    assert "Last year (2024)" in maintainers and "this month (February 2025)" in maintainers
-    # quotations, with the speaker a pronoun stands for
-    assert "## In their own words" in council and '— Helen Okafor<sup class="citation"><a href="#ref-1"' in council
-    assert council.count("— Helen Okafor") == 2 and '— Kowalski<sup class="citation"><a href="#ref-1"' in maintainers
-    # backlinks from an intro and from a source page
-    assert "## Pages that link here\n\n" in maintainers
-    assert "- [What open source means](what-open-source-means.md): “Who keeps that code working" in maintainers
+    mark = '<span class="curate-insertion" title="Editor\'s note: added to the source\'s words">&#91;{}&#93;</span>'
+    assert f"last month {mark.format('February 2025')}" in council and f"next year {mark.format('2026')}" in council
+    assert f"Last year {mark.format('2024')}" in maintainers and f"this month {mark.format('February 2025')}" in maintainers
+    # quotations: each is shown in its passage, so "In their own words" would repeat them
+    assert "## In their own words" not in council and "## In their own words" not in maintainers
+    assert council.count("we could not fix a single bug ourselves") == 1
+    # backlinks from a source page; What open source means links here too, but is listed under Related pages
+    assert "## Pages that link here\n\n- [Who keeps open-source software running?](sources/maintainers-interview.md): " \
+           "“Marta Kowalski has been the maintainer" in maintainers
+    assert "](what-open-source-means.md)" not in maintainers.split("## Pages that link here", 1)[1]
     # tags, and cleaning of the caption's alt text, photo credit and the "Related Posts" tail
     assert "tags:\n- public sector\n- open source\n" in council
     assert "- Photo credit: 1 line (line 4), not shown." in source

@@ -157,5 +157,39 @@ def test_build_and_check_agree_after_a_hand_edited_page_is_dropped(tmp_path: Pat
 
 def test_a_pickled_draft_round_trips(synthetic: Path):
     entry = sorted((synthetic / ".curate-cache" / "drafts").iterdir())[0]
-    draft = pickle.loads(entry.read_bytes())
+    draft = pickle.loads(entry.read_bytes()[32:])  # after the 32-byte signature
     assert draft.path.endswith(".md") and draft.prose
+
+
+class _Planted:
+    """A pickle that would run code when loaded: what a foreign .curate-cache could hold."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_an_entry_not_signed_here_is_never_unpickled(synthetic: Path, tmp_path: Path):
+    marker = tmp_path / "ran"
+    for kind in ("sources", "drafts", "yaml", "intros"):
+        for entry in (synthetic / ".curate-cache" / kind).iterdir():
+            entry.write_bytes(b"\0" * 32 + pickle.dumps(_Planted(marker)))
+    (synthetic / ".curate-cache" / "build.json").unlink()
+    _bench().edit_article(synthetic, "article-00003", 1)
+    commands.build(synthetic)
+    assert not marker.exists()
+    assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)
+    assert not commands.check(synthetic).errors
+
+
+def test_swapped_entries_are_misses(synthetic: Path, tmp_path: Path):
+    for kind in ("intros", "sources", "drafts"):
+        a, b = sorted((synthetic / ".curate-cache" / kind).iterdir())[:2]
+        data_a, data_b = a.read_bytes(), b.read_bytes()
+        a.write_bytes(data_b)
+        b.write_bytes(data_a)
+    _bench().edit_article(synthetic, "article-00007", 1)
+    commands.build(synthetic)
+    assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import json
 import os
 import pickle
@@ -64,8 +65,45 @@ def salt() -> str:
     return _code_hash().hex()
 
 
+def _signing_key() -> Optional[bytes]:
+    """This user's secret for signing cache entries, made on first use; ``None`` when it cannot be kept.
+
+    It lives outside the project (``$XDG_CACHE_HOME/curate/cache-key``, else
+    ``~/.cache/curate/cache-key``, readable by the user only), so a ``.curate-cache/``
+    that arrives with the project (committed by mistake, or by someone else) holds no
+    entry this machine will load: unpickling such a file could run any code.
+    """
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "curate"
+    path = base / "cache-key"
+    try:
+        data = path.read_bytes()
+        if len(data) >= 32:
+            return data
+    except OSError:
+        pass
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(os.urandom(32))
+        return path.read_bytes()
+    except FileExistsError:  # another build made it first
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+    except OSError:
+        return None
+
+
 class Store:
-    """Pickled cache entries by kind and key under ``.curate-cache/<kind>/``.
+    """Signed, pickled cache entries by kind and key under ``.curate-cache/<kind>/``.
+
+    Each file is an HMAC-SHA256 of its kind, key and pickled bytes (with this user's
+    :func:`_signing_key`) followed by the pickle; an entry whose signature does not
+    match (written elsewhere, swapped with another, damaged) is never unpickled and
+    counts as a miss. Without a signing key the store is off: every build does all its
+    work, and its output is the same.
 
     Args:
         root: Project folder.
@@ -74,20 +112,33 @@ class Store:
 
     def __init__(self, root: Path, enabled: bool = True):
         self.root = Path(root) / CACHE_DIR
-        self.enabled = enabled
+        self.key = _signing_key() if enabled else None
+        self.enabled = enabled and self.key is not None
         self.used: dict[str, set[str]] = {}
 
     def _path(self, kind: str, key: str) -> Path:
         return self.root / kind / f"{key}.pickle"
 
-    def get(self, kind: str, key: str) -> Optional[Any]:
-        """The entry, or ``None`` when there is none or it cannot be read."""
+    def _mac(self, kind: str, key: str, payload: bytes) -> bytes:
+        assert self.key is not None
+        return hmac.new(self.key, f"{kind}\0{key}\0".encode() + payload, hashlib.sha256).digest()
+
+    def get(self, kind: str, key: str, expect: Optional[type | tuple[type, ...]] = None) -> Optional[Any]:
+        """The entry, or ``None`` when there is none, it cannot be read, or it is not ``expect``."""
         if not self.enabled:
             return None
         try:
-            with open(self._path(kind, key), "rb") as f:
-                value = pickle.load(f)
-        except Exception:  # noqa: BLE001 - any unreadable entry (truncated, old format) is only a miss
+            data = self._path(kind, key).read_bytes()
+        except OSError:
+            return None
+        mac, payload = data[:32], data[32:]
+        if len(data) < 32 or not hmac.compare_digest(mac, self._mac(kind, key, payload)):
+            return None
+        try:
+            value = pickle.loads(payload)
+        except Exception:  # noqa: BLE001 - an entry from an older curate (a renamed class) is only a miss
+            return None
+        if expect is not None and not isinstance(value, expect):
             return None
         self.used.setdefault(kind, set()).add(key)
         return value
@@ -98,18 +149,21 @@ class Store:
             return
         self.used.setdefault(kind, set()).add(key)
         folder = self.root / kind
+        tmp = ""
         try:
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             folder.mkdir(parents=True, exist_ok=True)
             (self.root / ".gitignore").write_text("*\n", encoding="utf-8")
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
             with os.fdopen(fd, "wb") as f:
-                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+                f.write(self._mac(kind, key, payload) + payload)
             os.rename(tmp, self._path(kind, key))  # atomic on POSIX, like os.replace
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
-            try:
-                os.unlink(tmp)
-            except (OSError, UnboundLocalError):
-                pass
+            if tmp:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
 
     def prune(self) -> None:
         """Remove the entries of each kind used so far that this build did not use, and stray temp files."""

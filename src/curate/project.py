@@ -43,6 +43,7 @@ from .model import (
     Source,
     SourceMeta,
 )
+from .markup_check import unsafe_markup
 from .pages import reserved_ids
 from .readers import Reader, reader_for, source_suffixes
 from .schema import CONTENT_DIR, PAGES_DIR, CurationFile, GlossaryFile
@@ -186,8 +187,8 @@ class _Reader:
             # (Sets in the context are written sorted: their repr's order changes from run to run.)
             ctx = sorted((k, sorted(v) if isinstance(v, (set, frozenset)) else v) for k, v in (context or {}).items())
             key = hashlib.sha256(f"{salt()}\0{rel}\0{model.__qualname__}\0{ctx!r}\0".encode() + data).hexdigest()
-            hit = self.store.get("yaml", key)
-            if hit is not None:
+            hit = self.store.get("yaml", key, tuple)
+            if hit is not None and len(hit) == 3:
                 result, problems, warnings = hit
                 self.problems += problems
                 self.warnings += warnings
@@ -299,8 +300,8 @@ def _intro_cached(r: _Reader, rel: str, titles: list[str], home: bool) -> str | 
         if data is None:
             return None
         key = hashlib.sha256(f"{salt()}\0{rel}\0{titles!r}\0{home}\0".encode() + data).hexdigest()
-        hit = r.store.get("intros", key)
-        if hit is not None:
+        hit = r.store.get("intros", key, tuple)
+        if hit is not None and len(hit) == 3:
             text, problems, warnings = hit
             r.problems += problems
             r.warnings += warnings
@@ -309,13 +310,17 @@ def _intro_cached(r: _Reader, rel: str, titles: list[str], home: bool) -> str | 
     text = r.read_text(rel)
     if text is not None:
         _intro_headings(r, rel, text, titles, home=home)
+        for line, what in unsafe_markup(text):
+            r.problems.append(Problem(rel, line, "", f"the intro holds {what}, which would run in a reader's browser; "
+                                      "curate publishes no script, event handler or script address",
+                                      "remove it; to show such markup as text, put it in a code span (`…`)"))
     if r.store is not None:
         r.store.put("intros", key, (text, r.problems[n_problems:], r.warnings[n_warnings:]))
     return text
 
 
 # Headings curate adds to the pages an intro appears on (see build.py).
-EXPLAINER_HEADINGS = ("From the reporting", "In their own words", "Related pages", "Pages that link here")
+EXPLAINER_HEADINGS = ("From the reporting", "In their own words", "Related pages", "Pages that link here", "References")
 HOME_HEADINGS = ("Pages", "Knowledge map", "Sources", "Pages that link here")
 
 
@@ -433,8 +438,8 @@ def _load_source_cached(r: _Reader, reader: Reader, rel: str, sid: str, stem: st
         except OSError:
             return _load_source(r, reader, rel, sid, stem)  # unreadable: the loader reports it
     key = h.hexdigest()
-    hit = store.get("sources", key)
-    if hit is not None:
+    hit = store.get("sources", key, tuple)
+    if hit is not None and len(hit) == 4 and isinstance(hit[0], Source):
         source, problems, warnings, left_out = hit
         r.problems += problems
         r.warnings += warnings

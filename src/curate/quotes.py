@@ -35,6 +35,7 @@ class Quote:
         source_id: Source it was found in.
         section_id: Section it was found in.
         passage_anchor: Anchor of the passage on the source's page.
+        complete: Whether the quotation is a whole sentence (:func:`_is_sentence`).
     """
 
     text: str
@@ -42,6 +43,7 @@ class Quote:
     source_id: str
     section_id: str
     passage_anchor: str
+    complete: bool = True
 
 
 @dataclass(frozen=True)
@@ -74,11 +76,20 @@ def find_quotes(source: Source) -> list[Quote]:
                         continue
                     who = last_speaker
                 last_speaker = who
-                text = text.strip().rstrip(",").strip()
+                raw = text.strip()
+                text = raw.rstrip(",").strip()
                 if len(text.split()) < 2:
                     continue
-                quotes.append(Quote(text, who, source.id, section.id, passage.anchor))
+                quotes.append(Quote(text, who, source.id, section.id, passage.anchor, _is_sentence(raw)))
     return quotes
+
+
+def _is_sentence(quoted: str) -> bool:
+    """Whether quoted words are a whole sentence: a capital first, and a full stop, ``!``, ``?``
+    or the comma that stands for a full stop before "…,” he said" last (not a fragment like
+    “miss out on opportunities” or one cut short with an ellipsis)."""
+    words = quoted.lstrip("‘'\"(")
+    return bool(words) and words[0].isupper() and quoted.rstrip("’'\")").endswith((".", "!", "?", ","))
 
 
 def normalize(text: str) -> str:
@@ -111,6 +122,7 @@ def closest_text(quote: str, haystack: str) -> str:
 
 
 _EDGE = "“”\"‘’,;: "
+_INSERTION = re.compile(r"\s*\[[^\[\]]*\](?!\()")  # "[July 2024]", not a Markdown link "[x](…)"
 
 
 def verify(uses: list[QuoteUse], sources: dict[str, Source]) -> list[str]:
@@ -126,6 +138,11 @@ def verify(uses: list[QuoteUse], sources: dict[str, Source]) -> list[str]:
         texts = [normalize(sources[s].text) for s in use.source_ids if s in sources]
         wanted = normalize(use.text)
         if any(wanted in t for t in texts):
+            continue
+        # The source's own words without an editor's bracketed insertion ("last month
+        # [July 2024]"); tried second, so a source that prints brackets itself still matches.
+        without = normalize(_INSERTION.sub("", use.text))
+        if without != wanted and any(without in t for t in texts):
             continue
         closest = max((closest_text(wanted, t) for t in texts),
                       key=lambda c: difflib.SequenceMatcher(None, c, wanted).ratio(), default="")

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
-from .linking import FoundLink, escape, relative_link
+from .linking import link_title, FoundLink, escape, relative_link
 from .model import PageSpec, Passage, Section, Source, SourceMeta
 from .quotes import Quote, QuoteUse, normalize, verify
-from .timeanchor import anchor_times
+from .timeanchor import find_times
 from .yamlio import PartialDate, dump_front_matter
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ class PageDraft:
             counted as mentions).
         prose_marks: Prose part index → citation marks (HTML) shown at the end of that part,
             likewise not prose.
+        prose_captions: Prose part indexes that are an image's caption or alt text: linked
+            like prose, but never taken as a backlink's context sentence.
         description: One-line summary.
         mentions: Glossary terms mentioned in the prose.
         linked: Glossary terms linked in the prose.
@@ -71,6 +74,8 @@ class PageDraft:
     references: list[str] = field(default_factory=list)
     prose_headings: dict[int, str] = field(default_factory=dict)
     prose_marks: dict[int, str] = field(default_factory=dict)
+    prose_captions: set[int] = field(default_factory=set)
+    insertions: set[str] = field(default_factory=set)
     mentions: set[str] = field(default_factory=set)
     linked: set[str] = field(default_factory=set)
     found_links: list[FoundLink] = field(default_factory=list)
@@ -109,7 +114,15 @@ class PageDraft:
 
         self.mentions = linker.mentions("\n\n".join(self.prose))
         self.prose = [linker.link(part, self.path, self.linked) for part in self.prose]
-        self.found_links = find_links(self.path, "\n\n".join(self.prose))
+        # Link sentences come back as plain text, where an insertion is only "[July 2024]": remember
+        # which bracketed words on this page are the editor's, so backlinks can mark them again.
+        self.insertions = set(_INSERTION_HTML.findall("\n".join(self.prose)))
+        self.found_links = []
+        for i, part in enumerate(self.prose):
+            for link in find_links(self.path, part):
+                if i in self.prose_captions:
+                    link.sentence = ""  # a caption is no sentence of prose to quote as context
+                self.found_links.append(link)
 
     def text(self) -> str:
         """The whole page: front matter, generated-file note and body, LF-terminated."""
@@ -250,6 +263,18 @@ def credit(source: Source) -> list[str]:
     return [bit for bit in (m.publisher, m.author) if bit] + ([date_phrase(m)] if m.published else [])
 
 
+def attribute_text(text: str) -> str:
+    """Plain text as the value of an attribute in inline HTML that Python-Markdown will read.
+
+    Python-Markdown runs its inline patterns (links, code, emphasis) before it sets inline
+    HTML aside (``markdown/inlinepatterns.py``), so ``[x](onmouseover=…)`` inside a
+    ``title="…"`` would become a link whose quotes end the attribute. Every character those
+    patterns read, and ``&``, ``<``, ``>`` and ``"``, becomes a character reference
+    (:func:`curate.linking.link_title`, plus ``*`` and ``_``); the browser shows each as typed.
+    """
+    return link_title(text).replace("*", "&#42;").replace("_", "&#95;")
+
+
 def citation_mark(ref: Reference, use: CitedPassage | None = None) -> str:
     """The superscript ``[n]`` linking to reference ``n``, as inline HTML.
 
@@ -262,7 +287,7 @@ def citation_mark(ref: Reference, use: CitedPassage | None = None) -> str:
     tip = ", ".join([ref.source.title, *credit(ref.source)])
     if use is not None:
         tip += f": {passage_place(use.section, use.passage)}"
-    tip = html.escape(" ".join(tip.split()), quote=False).replace('"', "&quot;")
+    tip = attribute_text(tip)
     attrs = f' id="{use.anchor}"' if use is not None else ""
     return (f'<sup class="citation"><a{attrs} href="#{ref.anchor}" title="{tip}" '
             f'aria-label="Reference {ref.number}">[{ref.number}]</a></sup>')
@@ -298,9 +323,66 @@ def references_section(page_path: str, refs: list[Reference]) -> str:
     return ("## References\n\n" + "\n".join(items)) if items else ""
 
 
+INSERTION_CLASS = "curate-insertion"
+INSERTION_TITLE = "Editor's note: added to the source's words"
+
+
+def insertion(words: str) -> str:
+    """An editor's insertion into a source's words: `` [July 2024]`` marked as the editor's.
+
+    Square brackets are how journalism marks words an editor adds to a quotation (AP and
+    Chicago style); the span's class styles them apart from the quoted text
+    (``docs/assets/curate.css``) and its title names them an editor's note on hover and to
+    assistive technology. The brackets are character references, so Markdown never takes
+    them for a link.
+    """
+    return (f' <span class="{INSERTION_CLASS}" title="{INSERTION_TITLE}">&#91;{escape(words)}&#93;</span>')
+
+
+# An insertion as written into a page (brackets as character references) or as a sentence holds it.
+_INSERTION_HTML = re.compile(rf'<span class="{INSERTION_CLASS}" title="[^"<>]*">(?:\[|&#91;)([^\]<>&]*)(?:\]|&#93;)</span>')
+
+
+def _escape_run(text: str, start: int, end: int) -> str:
+    """``escape(text[start:end])``, keeping the space that joins it to an insertion before it.
+
+    :func:`escape` trims each line; inside a passage a run after an insertion begins mid-line.
+    """
+    run = escape(text[start:end])
+    return (" " + run) if start and text[start:start + 1] in (" ", "\t") and run else run
+
+
+def sentence_markdown(sentence: str, insertions: frozenset[str] | set[str] = frozenset()) -> str:
+    """A sentence taken from a built page (plain text) as escaped Markdown, its editor's
+    insertions marked again as :func:`insertion` (backlink context).
+
+    Args:
+        sentence: Plain text, as :func:`curate.linking.find_links` gives it.
+        insertions: The bracketed words the page the sentence comes from holds as
+            insertions (``PageDraft.insertions``); a ``[…]`` the source itself printed
+            stays the source's.
+    """
+    parts, start = [], 0
+    for m in _INSERTION_HTML.finditer(sentence):
+        parts += [_escape_run(sentence, start, m.start()), insertion(m.group(1))]
+        start = m.end()
+    rest = sentence[start:]
+    if insertions and "[" in rest:
+        pattern = re.compile(r"\[(" + "|".join(re.escape(i) for i in sorted(insertions, key=len, reverse=True))
+                             + r")\]")
+        pos = 0
+        for m in pattern.finditer(rest):
+            parts += [_escape_run(rest, pos, m.start()), insertion(m.group(1))]
+            pos = m.end()
+        parts.append(_escape_run(rest, pos, len(rest)))
+    else:
+        parts.append(_escape_run(sentence, start, len(sentence)))
+    return "".join(parts)
+
+
 def passage_markdown(passage: Passage, meta: SourceMeta, warnings: list[str], where: str,
                      cache: Optional[dict] = None) -> str:
-    """One passage as escaped Markdown with relative dates anchored.
+    """One passage as escaped Markdown with relative dates anchored (:func:`insertion`).
 
     ``cache`` (one dict per build) keeps each passage's result: a passage is shown on its
     source's page and on every page it feeds, and is worked out once.
@@ -309,8 +391,14 @@ def passage_markdown(passage: Passage, meta: SourceMeta, warnings: list[str], wh
     if cache is not None and key in cache:
         text, found = cache[key]
     else:
-        anchored, found = anchor_times(passage.text, meta.published)
-        text = escape(anchored)
+        times = find_times(passage.text, meta.published)
+        parts, start = [], 0
+        for end, _, period in times:
+            parts += [_escape_run(passage.text, start, end), insertion(period)]
+            start = end
+        parts.append(_escape_run(passage.text, start, len(passage.text)))
+        text = "".join(parts)
+        found = [(expression, period) for _, expression, period in times]
         if cache is not None:
             cache[key] = (text, found)
     for expression, period in found:
@@ -334,11 +422,20 @@ def review_line(spec: PageSpec) -> str:
     return ("*" + "; ".join(bits) + ".*") if bits else ""
 
 
-def bullet_links(page_path: str, items: list[tuple[str, str, str]]) -> str:
-    """``- [title](link): text`` lines for ``(target_path, title, text)`` items."""
+def bullet_links(page_path: str, items: list[tuple[str, str, str]], preview: frozenset[str] = frozenset()) -> str:
+    """``- [title](link): text`` lines for ``(target_path, title, text)`` items.
+
+    A link to a page in ``preview`` carries ``{ data-preview }``: Material's instant preview
+    (free since Material 9.7) shows that page's opening on hover. It is set per link, not
+    site-wide (``navigation.instant.preview``), because the site-wide feature takes the
+    ``title`` off every link, and with it the definitions of glossary links and the
+    source and place of citation marks.
+    """
     lines = []
     for target, title, text in items:
         line = f"- [{escape(title)}]({relative_link(page_path, target)})"
+        if target in preview:
+            line += "{ data-preview }"
         if text:
             line += f": {text}"
         lines.append(line)

@@ -2,9 +2,10 @@
 
 "Last month" in an article published in August 2024 means July 2024; a
 reader in 2027 cannot know that unless the site says so. Each expression is
-shown with the absolute period it stands for — ``last month (July 2024)`` —
-or flagged ``(date unknown)`` when the source has no date. Text inside
-quotation marks is left alone: a quotation must stay verbatim.
+followed by the absolute period it stands for in square brackets, the way
+journalism marks an editor's insertion in quoted text (AP and Chicago style):
+``last month [July 2024]``, or ``[date unknown]`` when the source has no date.
+Text inside quotation marks is left alone: a quotation must stay verbatim.
 """
 
 from __future__ import annotations
@@ -63,25 +64,40 @@ def resolve(expression: str, date: Optional[PartialDate]) -> str:
     return f"as of {date.human()}"  # now, currently
 
 
-def anchor_times(text: str, date: Optional[PartialDate]) -> tuple[str, list[tuple[str, str]]]:
-    """Add the absolute period after each relative time expression.
+def find_times(text: str, date: Optional[PartialDate]) -> list[tuple[int, str, str]]:
+    """The relative time expressions of a passage and the periods they stand for.
 
     Args:
         text: Plain text of a passage.
         date: The source's publication date, or ``None``.
 
     Returns:
-        ``(new_text, [(expression, period), ...])`` in text order; expressions
-        inside quotation marks are not changed.
+        ``[(end, expression, period), ...]`` in text order, ``end`` being the
+        character offset just after the expression (where the insertion goes);
+        expressions inside quotation marks, or already followed by a bracket or
+        parenthesis, are left out.
     """
     quoted = [m.span() for m in _QUOTED.finditer(text)]
-    found: list[tuple[str, str]] = []
+    return [(m.end(), m.group(), resolve(m.group(), date)) for m in RELATIVE.finditer(text)
+            if not any(a <= m.start() < b for a, b in quoted)]
 
-    def repl(m: re.Match) -> str:
-        if any(a <= m.start() < b for a, b in quoted):
-            return m.group()
-        period = resolve(m.group(), date)
-        found.append((m.group(), period))
-        return f"{m.group()} ({period})"
 
-    return RELATIVE.sub(repl, text), found
+def anchor_times(text: str, date: Optional[PartialDate]) -> tuple[str, list[tuple[str, str]]]:
+    """Add the absolute period in square brackets after each relative time expression.
+
+    Args:
+        text: Plain text of a passage.
+        date: The source's publication date, or ``None``.
+
+    Returns:
+        ``(new_text, [(expression, period), ...])`` in text order, e.g.
+        ``("released last month [July 2024]", [("last month", "July 2024")])``;
+        expressions inside quotation marks are not changed.
+    """
+    found = find_times(text, date)
+    out, start = [], 0
+    for end, _, period in found:
+        out += [text[start:end], f" [{period}]"]
+        start = end
+    out.append(text[start:])
+    return "".join(out), [(expression, period) for _, expression, period in found]

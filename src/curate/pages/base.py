@@ -140,7 +140,8 @@ class LinkIndex:
         mentions: Page path → glossary terms mentioned in its prose.
         links: Every page-to-page link found in prose (hand-written pages included).
         titles: Page path → title (generated and hand-written pages).
-        incoming: Target path → {linking page → sentence}, first link per page.
+        incoming: Target path → {linking page → sentence}: per linking page, the sentence of
+            its first link in prose (``''`` when every link sits in a caption).
     """
 
     drafts: dict[str, "PageDraft"]
@@ -163,7 +164,9 @@ class LinkIndex:
         titles.update({p: title_of(text, p) for p, text in handwritten.items()})
         incoming: dict[str, dict[str, str]] = {}
         for link in links:
-            incoming.setdefault(link.target_page, {}).setdefault(link.source_page, link.sentence)
+            by_page = incoming.setdefault(link.target_page, {})
+            if not by_page.get(link.source_page):  # the first link that sits in a sentence of prose
+                by_page[link.source_page] = link.sentence
         return cls({d.path: d for d in drafts}, {d.path: d.mentions for d in drafts}, links, titles, incoming)
 
 
@@ -211,7 +214,9 @@ class DraftCache:
         key = digest(self.salt, key)
         draft = self.memory.get(key)
         if draft is None and self.store is not None:
-            draft = self.store.get("drafts", key)
+            from ..render import PageDraft
+
+            draft = self.store.get("drafts", key, PageDraft)
         if draft is None:
             self.misses += 1
         else:

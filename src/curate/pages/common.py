@@ -34,16 +34,28 @@ def first_pages(paths: list[str], limit: int, preferred: set[str]) -> tuple[list
     return [paths[i] for i in sorted(ranked)], len(paths) - limit
 
 
-def backlinks_tail(path: str, index: LinkIndex, preferred: set[str]) -> str:
-    """"Pages that link here" with each link's sentence (prose links only), or ``''``."""
-    incoming = index.incoming.get(path, {})
+def backlinks_tail(path: str, index: LinkIndex, preferred: set[str], leave_out: frozenset[str] | set[str] = frozenset(),
+                   preview: frozenset[str] = frozenset()) -> str:
+    """"Pages that link here" with each link's sentence (prose links only), or ``''``.
+
+    Args:
+        path: ``docs/``-relative path of the page.
+        index: Every page's links.
+        preferred: Pages shown first when the list is cut short.
+        leave_out: Pages the page already lists (its "Related pages"), not repeated here.
+        preview: Pages whose links show a preview on hover (:func:`render.bullet_links`).
+    """
+    incoming = {src: s for src, s in index.incoming.get(path, {}).items() if src not in leave_out}
     if not incoming:
         return ""
     order = sorted(incoming, key=lambda src: (src != HOME, src))
     shown, more = first_pages(order, BACKLINKS_MAX, preferred)
-    items = [(src, index.titles.get(src, src), f"“{escape(incoming[src])}”" if incoming[src] else "")
-             for src in shown]
-    return ("## Pages that link here\n\n" + render.bullet_links(path, items)
+    def context(src: str) -> str:
+        draft = index.drafts.get(src)
+        return render.sentence_markdown(incoming[src], draft.insertions if draft is not None else frozenset())
+
+    items = [(src, index.titles.get(src, src), f"“{context(src)}”" if incoming[src] else "") for src in shown]
+    return ("## Pages that link here\n\n" + render.bullet_links(path, items, preview)
             + (f"\n\n…and {more:,} more pages." if more else ""))
 
 

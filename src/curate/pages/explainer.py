@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from .. import duplicates, render
 from ..linking import escape
-from ..model import PageSpec, Passage, Section, Source
-from ..quotes import QuoteUse, editor_quotes, find_quotes, normalize
+from ..model import PageSpec, Passage, PassageKind, Section, Source
+from ..quotes import Quote, QuoteUse, editor_quotes, find_quotes, normalize
 from .base import Builder, DraftCache, LinkIndex, PageKind, Site, digest
 from .common import HOME, backlinks_tail, front_matter
 
@@ -35,6 +35,29 @@ def sources_of(site: Site, spec: PageSpec) -> list[Source]:
 def _date_key(source: Source) -> tuple:
     d = source.meta.published
     return (0, d.first_day()) if d is not None else (1,)
+
+
+def own_words(quotes: list[Quote], shown: list[str]) -> list[Quote]:
+    """The quotations "In their own words" shows: what the page does not already show.
+
+    Args:
+        quotes: Attributed quotations of the page's sections, in page order.
+        shown: Plain text the page already shows (its intro, its passages).
+
+    Returns:
+        Whole sentences (:attr:`Quote.complete`) only, each once (a quotation two sources
+        report is kept under the first), and none that ``shown`` holds word for word
+        (whitespace aside); ``[]`` leaves the section out.
+    """
+    seen = [normalize(text) for text in shown]
+    out: list[Quote] = []
+    said: set[str] = set()
+    for q in quotes:
+        words = normalize(q.text)
+        if q.complete and words not in said and not any(words in text for text in seen):
+            out.append(q)
+        said.add(words)
+    return out
 
 
 @dataclass
@@ -142,6 +165,8 @@ class ExplainerBuilder(Builder):
                     cites += render.citation_mark(ref, ref.cite(section, passage))
                     mark_of.setdefault(passage.anchor + "@" + s.id, render.citation_mark(ref))
                 d.prose_marks[len(d.prose)] = cites  # HTML, outside the prose the linker reads
+                if x.passage.kind is PassageKind.CAPTION:
+                    d.prose_captions.add(len(d.prose))
                 d.prose.append(text)
         quotes = []
         for s in page_sources:
@@ -149,10 +174,7 @@ class ExplainerBuilder(Builder):
             if s.id not in quotes_of:
                 quotes_of[s.id] = find_quotes(s)
             quotes += [q for q in quotes_of[s.id] if q.section_id in wanted]
-        said: dict[str, object] = {}  # a quotation two sources report is shown once, under the first
-        for q in quotes:
-            said.setdefault(normalize(q.text), q)
-        quotes = [q for q in quotes if said[normalize(q.text)] is q]
+        quotes = own_words(quotes, [intro] + [x.passage.text for _, items in groups for x in items])
         d.quotes = [(q, mark_of.get(q.passage_anchor + "@" + q.source_id, "")) for q in quotes]
         d.quote_uses += [QuoteUse(spec.docs_path, q.text, (q.source_id,)) for q in quotes]
         d.link_prose(site.linker)
@@ -176,6 +198,8 @@ class ExplainerBuilder(Builder):
             related = spec.related or computed[spec.id]
             d.tail.append("## Related pages\n\n" + render.bullet_links(
                 d.path, [(site.pages[r].docs_path, site.pages[r].title, escape(site.pages[r].description))
-                         for r in related]) if related else "")
-            d.tail.append(backlinks_tail(d.path, index, explainer_paths | {HOME}))
+                         for r in related], preview=frozenset(explainer_paths)) if related else "")
+            related_paths = {site.pages[r].docs_path for r in related}
+            d.tail.append(backlinks_tail(d.path, index, explainer_paths | {HOME}, leave_out=related_paths,
+                                         preview=frozenset(explainer_paths)))
         return []

@@ -33,10 +33,14 @@ class HomeBuilder(Builder):
     def _draft(self, site: Site) -> render.PageDraft:
         project = site.project
         inputs = ["content_sources/curation.yml", project.site.intro_rel]
-        hd = render.PageDraft(HOME, project.site.title, self.kind,
-                              front_matter(project.site.title, project.site.description, project.site.intro_rel,
-                                           inputs, search={"boost": 1}),
-                              project.site.intro_rel, inputs, project.site.description)
+        fm = front_matter(project.site.title, project.site.description, project.site.intro_rel, inputs,
+                          search={"boost": 1})
+        # Material titles a page "<front matter title> - <site name>", but the home page without
+        # one just "<site name>": the browser tab would otherwise read the site's name twice.
+        # The page keeps its title as its heading.
+        del fm["title"]
+        hd = render.PageDraft(HOME, project.site.title, self.kind, fm, project.site.intro_rel, inputs,
+                              project.site.description)
         hd.head.append(render.heading(1, project.site.title))
         hd.head.append(f"**{escape(project.site.description)}**")
         hd.head.append(render.based_on_line(project.sources))

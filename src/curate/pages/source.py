@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from .. import render
-from ..model import Source
+from ..model import PassageKind, Source
 from .base import Builder, DraftCache, PageKind, Site, digest
 from .common import front_matter
 
@@ -80,6 +80,8 @@ class SourceBuilder(Builder):
             for passage in section.passages:
                 text = render.passage_markdown(passage, source.meta, d.warnings, f"{source.path_rel}:{passage.line}",
                                                site.passage_cache)
+                if passage.kind is PassageKind.CAPTION:
+                    d.prose_captions.add(len(d.prose))
                 d.prose.append(f"{text}\n{{ #{passage.anchor} }}")
         d.link_prose(site.linker)
         d.front_matter_text()
