@@ -176,6 +176,7 @@ def generate(root: Path, n: int, seed: int = 7) -> Corpus:
     (root / "docs").mkdir()
     shutil.copytree(REPO / "docs" / "assets", root / "docs" / "assets")
     shutil.copytree(REPO / "scripts", root / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "overrides", root / "overrides")
     shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
     if "src/curate" in (REPO / "mkdocs.yml").read_text(encoding="utf-8"):
         (root / "src" / "curate").mkdir(parents=True)  # a watched folder must exist

@@ -19,10 +19,11 @@ def copy_project(dest: Path, with_docs: bool = False) -> Path:
     """Copy the project's inputs (and optionally its docs/) into ``dest``.
 
     Returns:
-        ``dest``, holding content_sources/, mkdocs.yml, scripts/ and docs/assets/.
+        ``dest``, holding content_sources/, mkdocs.yml, scripts/, overrides/ and docs/assets/.
     """
     shutil.copytree(REPO / "content_sources", dest / "content_sources")
     shutil.copytree(REPO / "scripts", dest / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "overrides", dest / "overrides")
     shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     if with_docs:
         shutil.copytree(REPO / "docs", dest / "docs")

@@ -17,7 +17,7 @@ from .pages import DraftCache
 from .errors import ContentError, Problem
 from .model import Project
 from .project import load_project
-from . import cache, writer
+from . import cache, mkdocs_config, writer
 from .writer import MANIFEST, WritePlan, apply, plan_writes, read_manifest
 
 
@@ -173,6 +173,8 @@ def _unchanged_since_last_build(root: Path, docs: Path, manifest, print_: str) -
     if not state or not manifest.files or state.get("fingerprint") != {
             "inputs": print_, "manifest": writer.sha256((docs / MANIFEST).read_bytes())}:
         return None
+    if not _config_current(docs, manifest):
+        return None
     for path, entry in manifest.files.items():
         try:
             if writer.sha256((docs / path).read_bytes()) != entry.get("sha256"):
@@ -180,6 +182,15 @@ def _unchanged_since_last_build(root: Path, docs: Path, manifest, print_: str) -
         except OSError:
             return None
     return BuildResult(unchanged=sorted(manifest.files), warnings=list(state.get("warnings", [])))
+
+
+def _config_current(docs: Path, manifest) -> bool:
+    """Whether ``docs/.curate-mkdocs.json`` holds what the manifest gives (see :mod:`curate.mkdocs_config`)."""
+    try:
+        current = (docs / mkdocs_config.FILE).read_bytes()
+    except OSError:
+        return False
+    return current == mkdocs_config.config_bytes(manifest.nav, set(manifest.files))
 
 
 def _strict(warning: str) -> str:
@@ -233,6 +244,8 @@ def check(root: os.PathLike | str, today: Optional[_dt.date] = None) -> CheckRes
     manifest_path = root / "docs" / MANIFEST
     if not out.errors and (not manifest_path.exists() or manifest_path.read_bytes() != writes.manifest.to_bytes()):
         out.errors.append(f"docs/{MANIFEST}: out of date; a build would rewrite it")
+    if not out.errors and not _config_current(root / "docs", writes.manifest):
+        out.errors.append(f"docs/{mkdocs_config.FILE}: out of date; a build would rewrite it")
     out.warnings += result.warnings
     project = result.project  # loaded once, by prepare
     out.warnings += review_warnings(project, today)

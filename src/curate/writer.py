@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from . import mkdocs_config
 from .errors import ContentError, Problem
 
 MANIFEST = ".curate-manifest.json"
@@ -232,6 +233,11 @@ def apply(docs: Path, plan: WritePlan) -> list[tuple[str, str]]:
     manifest_bytes = plan.manifest.to_bytes()
     if not manifest_path.exists() or manifest_path.read_bytes() != manifest_bytes:
         writes[manifest_path] = manifest_bytes
+    # The nav and edit targets as MkDocs configuration (mkdocs.yml inherits it): see mkdocs_config.
+    config_path = docs / mkdocs_config.FILE
+    config_bytes = mkdocs_config.config_bytes(plan.manifest.nav, set(plan.manifest.files))
+    if not config_path.exists() or config_path.read_bytes() != config_bytes:
+        writes[config_path] = config_bytes
     if writes or deletes:
         commit(writes, deletes)
     return backups

@@ -43,7 +43,7 @@ def backlinks_tail(path: str, index: LinkIndex, preferred: set[str]) -> str:
     shown, more = first_pages(order, BACKLINKS_MAX, preferred)
     items = [(src, index.titles.get(src, src), f"“{escape(incoming[src])}”" if incoming[src] else "")
              for src in shown]
-    return ("## Pages that link here\n\n" + render.bullet_links(path, items)
+    return (render.heading(2, "Pages that link here", searched=False) + "\n\n" + render.bullet_links(path, items)
             + (f"\n\n…and {more:,} more pages." if more else ""))
 
 

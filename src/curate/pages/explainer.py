@@ -60,7 +60,7 @@ class ExplainerBuilder(Builder):
         d.head.append(render.heading(1, spec.title))
         d.head.append(f"**{escape(spec.description)}**")
         review = render.review_line(spec)
-        d.head.append(render.based_on_line(page_sources) + ("  \n" + review if review else ""))
+        d.head.append(render.not_searched(render.based_on_line(page_sources) + ("  \n" + review if review else "")))
         intro = site.project.intros.get(spec.intro_rel, "").strip()
         if intro:
             d.prose.append(intro)
@@ -105,10 +105,10 @@ class ExplainerBuilder(Builder):
         for spec, d in zip(pages, drafts):
             d.tail = []
             if d.quotes:
-                d.tail.append("## In their own words\n\n" + "\n\n".join(render.quote_markdown(q, f)
+                d.tail.append(render.heading(2, "In their own words", searched=False) + "\n\n" + "\n\n".join(render.quote_markdown(q, f)
                                                                          for q, f in d.quotes))
             related = spec.related or computed[spec.id]
-            d.tail.append("## Related pages\n\n" + render.bullet_links(
+            d.tail.append(render.heading(2, "Related pages", searched=False) + "\n\n" + render.bullet_links(
                 d.path, [(site.pages[r].docs_path, site.pages[r].title, escape(site.pages[r].description))
                          for r in related]) if related else "")
             d.tail.append(backlinks_tail(d.path, index, explainer_paths | {HOME}))
