@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -29,9 +30,11 @@ def copy_project(dest: Path, with_docs: bool = False) -> Path:
         shutil.copytree(REPO / "docs", dest / "docs")
     else:
         shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")
-        for page in ("about.md", "editing.md"):
-            if (REPO / "docs" / page).exists():
-                shutil.copy2(REPO / "docs" / page, dest / "docs" / page)
+        # The pages people wrote (every page the manifest does not list): the navigation lists them.
+        owned = json.loads((REPO / "docs" / ".curate-manifest.json").read_text(encoding="utf-8"))["files"]
+        for page in sorted((REPO / "docs").glob("*.md")):
+            if page.name not in owned:
+                shutil.copy2(page, dest / "docs" / page.name)
     return dest
 
 

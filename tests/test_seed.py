@@ -141,10 +141,17 @@ def _site_files(site: Path):
 
 
 def test_no_clickbait_in_docs_site_or_search_index(built):
+    # The pages people wrote may quote the bait (docs/bad-input.md explains how it is cut).
+    owned = json.loads((built / "docs" / ".curate-manifest.json").read_text(encoding="utf-8"))["files"]
+    hand = {p.name for p in (built / "docs").glob("*.md") if p.name not in owned}
+    skipped = {built / "docs" / name for name in hand} | {built / "site" / name[:-3] / "index.html" for name in hand}
     for folder in (built / "docs", built / "site"):
         for path in folder.rglob("*"):
-            if path.is_file() and path.suffix in (".md", ".html", ".json", ".xml"):
+            if path.is_file() and path.suffix in (".md", ".html", ".json", ".xml") and path not in skipped:
                 text = path.read_text(encoding="utf-8")
+                if path.name == "search_index.json":
+                    text = json.dumps([d for d in json.loads(text)["docs"]
+                                       if d["location"].split("/")[0] + ".md" not in hand], ensure_ascii=False)
                 for bait in CLICKBAIT:
                     assert bait not in text, f"{bait!r} in {path}"
     # What the bait was cut from is still found by search (on the explainers that show it).
