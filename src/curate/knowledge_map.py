@@ -12,8 +12,8 @@ and a screen reader meets a list of links with the pages' titles.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .linking import escape
 
@@ -85,10 +85,9 @@ def render_svg(nodes: list[Node], edges: set[tuple[str, str]]) -> str:
     nodes = nodes[:MAX_NODES]
     index = {n.path: i for i, n in enumerate(nodes)}
     pos = positions(len(nodes))
-    parts = [
-        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" aria-hidden="true" focusable="false" '
-        'xmlns="http://www.w3.org/2000/svg">',
-    ]
+    svg = (f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" aria-hidden="true" focusable="false" '
+           'xmlns="http://www.w3.org/2000/svg">')
+    parts = [svg]
     drawn = set()
     segments = []
     for a, b in sorted(edges):

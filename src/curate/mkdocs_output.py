@@ -31,13 +31,12 @@ this module shapes the entries Material made of the rest:
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 # --- lighter HTML ------------------------------------------------------------------------------
 
 # Elements whose whitespace is content (or code): kept byte for byte.
-_KEEP = re.compile(r"<(pre|textarea|script|style|code)\b[^>]*>.*?</\1\s*>", re.S | re.I)
-_COMMENT = re.compile(r"<!--(?!\[if).*?-->", re.S)
+_KEEP = re.compile(r"<(pre|textarea|script|style|code)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_COMMENT = re.compile(r"<!--(?!\[if).*?-->", re.DOTALL)
 _NEWLINE_RUN = re.compile(r"[ \t\r\f]*\n\s*")
 
 
@@ -73,13 +72,17 @@ TEASER = 200
 LONG = 320
 #: lunr's English stop words (lunr 2.3.9, ``lunr.stopWordFilter``, which Material's search
 #: worker runs on every indexed word): a word here can never match a query, so it is left out.
-STOP_WORDS = frozenset("""
-a able about across after all almost also am among an and any are as at be because been but by can
-cannot could dear did do does either else ever every for from get got had has have he her hers him his
-how however i if in into is it its just least let like likely may me might most must my neither no nor
-not of off often on only or other our own rather said say says she should since so some than that the
-their them then there these they this tis to too twas us wants was we were what when where which while
-who whom why will with would yet you your""".split())
+STOP_WORDS = frozenset((
+    "a", "able", "about", "across", "after", "all", "almost", "also", "am", "among", "an", "and", "any",
+    "are", "as", "at", "be", "because", "been", "but", "by", "can", "cannot", "could", "dear", "did", "do",
+    "does", "either", "else", "ever", "every", "for", "from", "get", "got", "had", "has", "have", "he",
+    "her", "hers", "him", "his", "how", "however", "i", "if", "in", "into", "is", "it", "its", "just",
+    "least", "let", "like", "likely", "may", "me", "might", "most", "must", "my", "neither", "no", "nor",
+    "not", "of", "off", "often", "on", "only", "or", "other", "our", "own", "rather", "said", "say", "says",
+    "she", "should", "since", "so", "some", "than", "that", "the", "their", "them", "then", "there", "these",
+    "they", "this", "tis", "to", "too", "twas", "us", "wants", "was", "we", "were", "what", "when", "where",
+    "which", "while", "who", "whom", "why", "will", "with", "would", "yet", "you", "your",
+))
 
 _TAG = re.compile(r"<[^>]+>")
 _FOOTNOTE_NUMBER = re.compile(r"<sup>\d+</sup>")
@@ -131,7 +134,7 @@ def compact(entry: dict, separator: re.Pattern) -> dict:
     return out
 
 
-def shape_entries(entries: list[dict], url: str, h1_id: Optional[str], separator: re.Pattern) -> list[dict]:
+def shape_entries(entries: list[dict], url: str, h1_id: str | None, separator: re.Pattern) -> list[dict]:
     """One page's search entries, shaped as the module docstring says.
 
     Args:

@@ -30,8 +30,9 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 log = logging.getLogger("mkdocs.hooks.curate")
 
@@ -111,7 +112,7 @@ class Preview:
     """
 
     def __init__(self, full_build: Callable[[], None], run_curate: Callable[[Any], bool],
-                 nav_for: Callable[[Any], Optional[list]]):
+                 nav_for: Callable[[Any], list | None]):
         self.full_build = full_build
         self.run_curate = run_curate
         self.nav_for = nav_for
@@ -245,7 +246,7 @@ def attach(server, config, builder, run_curate: Callable[[Any], bool]):
     from .mkdocs_hooks import html_nav
     from .writer import read_manifest
 
-    def nav_for(cfg) -> Optional[list]:
+    def nav_for(cfg) -> list | None:
         nav = read_manifest(Path(cfg.docs_dir)).nav
         return html_nav(nav) if nav else None
 
