@@ -126,13 +126,16 @@ def prepare(root: Path, force: bool = False, link_report: bool = False,
     return result
 
 
-def build(root: os.PathLike | str, force: bool = False, strict: bool = False) -> BuildResult:
+def build(root: os.PathLike | str, force: bool = False, strict: bool = False,
+          store: Optional[cache.Store] = None) -> BuildResult:
     """Run a build: write every generated page that changed.
 
     Args:
         root: Project folder.
         force: Overwrite hand-edited generated pages, saving a backup first.
         strict: Treat warnings as errors (nothing is written).
+        store: The cache of cleaned sources and drafts (``.curate-cache/``); the live
+            preview passes one that also keeps its entries in memory between builds.
 
     Raises:
         ContentError: Invalid content, a failed quote check, hand-edited pages
@@ -144,7 +147,7 @@ def build(root: os.PathLike | str, force: bool = False, strict: bool = False) ->
     manifest = read_manifest(docs)
     print_ = cache.fingerprint(root, set(manifest.files))
     result = None if force else _unchanged_since_last_build(root, docs, manifest, print_)
-    store = cache.Store(root)
+    store = store if store is not None else cache.Store(root)
     if result is None:
         result = prepare(root, force, store=store)
         problems = conflict_problems(result.writes)

@@ -64,8 +64,10 @@ def run_curate(config) -> bool:
         PluginError: A content error, except under ``serve``.
     """
     root = Path(config.config_file_path).parent
+    if _state["command"] == "serve" and "store" not in _state:
+        _state["store"] = preview.KeptStore(root)
     try:
-        result = build(root)
+        result = build(root, store=_state.get("store"))
     except ContentError as exc:
         message = "curate build failed; pages were not changed:\n" + "\n".join(p.format() for p in exc.problems)
         if _state["command"] == "serve":

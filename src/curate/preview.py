@@ -17,7 +17,14 @@ first full build is done:
   theme environment and every other page of the last build;
 * the search index is put together again from each page's entries, the
   re-rendered pages' replacing their old ones, in the order a full build writes
-  them, so it never holds a page twice.
+  them, so it never holds a page twice;
+* ``curate build`` keeps its cache entries (cleaned sources, drafts) in memory
+  between builds (:class:`KeptStore`), as well as in ``.curate-cache/``.
+
+Files are still found changed by MkDocs' polling observer (every half second),
+which works on container and network folders where native notifications do not
+arrive; native ones (inotify) also report every file a build reads, which would
+start the next build.
 
 Whatever this path does not cover falls back to MkDocs' own full build: a change
 to ``mkdocs.yml`` or the theme override, a page added or removed, a change to the
@@ -27,12 +34,17 @@ navigation (a title, a section), or a page whose tags listing or tags changed.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import gc
 import logging
 import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from .cache import Store
 
 log = logging.getLogger("mkdocs.hooks.curate")
 
@@ -64,6 +76,67 @@ def note_entries(url: str, entries: list[dict]) -> None:
 def note_build(result) -> None:
     """What the last ``curate build`` did."""
     _last["result"] = result
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of a cache entry that a build may change without changing the entry.
+
+    Builders complete a cached draft by setting its lists anew (``tail``), never the
+    entry's own; copying each list, set and dict field keeps that true even for one
+    that appends.
+    """
+    if isinstance(value, tuple):
+        return tuple(_fresh(v) for v in value)
+    if isinstance(value, (list, set, dict)):
+        return copy.copy(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = copy.copy(value)
+        for f in dataclasses.fields(value):
+            v = getattr(value, f.name)
+            if isinstance(v, (list, set, dict)):
+                object.__setattr__(out, f.name, copy.copy(v))
+        return out
+    return value
+
+
+class KeptStore(Store):
+    """A :class:`curate.cache.Store` that also keeps its entries in memory between builds.
+
+    The preview's process lives across many builds; unpickling a thousand sources and two
+    thousand drafts was a third of an incremental build at 1,000 articles. Entries are
+    written to disk as ever (a later ``curate build`` finds them), and handed out as
+    :func:`_fresh` copies.
+    """
+
+    def __init__(self, root: Path, enabled: bool = True):
+        super().__init__(root, enabled)
+        self.memory: dict[tuple[str, str], Any] = {}
+
+    def get(self, kind: str, key: str) -> Any | None:
+        """The entry (a copy), from memory or else from disk."""
+        if not self.enabled:
+            return None
+        value = self.memory.get((kind, key))
+        if value is None:
+            value = super().get(kind, key)
+            if value is None:
+                return None
+            self.memory[(kind, key)] = value
+        else:
+            self.used.setdefault(kind, set()).add(key)
+        return _fresh(value)
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        """Store an entry on disk and in memory."""
+        super().put(kind, key, value)
+        if self.enabled:
+            self.memory[(kind, key)] = value
+
+    def prune(self) -> None:
+        """Drop the entries this build did not use, on disk and in memory; start counting anew."""
+        super().prune()
+        self.memory = {k: v for k, v in self.memory.items() if k[1] in self.used.get(k[0], set())}
+        self.used = {}
 
 
 def scan(folder: Path) -> dict[str, int]:
@@ -119,6 +192,7 @@ class Preview:
         self.docs: dict[str, int] = {}
         self.theme: dict[str, int] = {}
         self.rendered: list[str] = []   # pages the last rebuild re-rendered (for tests and the log)
+        self.reason = ""                # why the last rebuild was a full build, if it was
         self.full_builds = 0
 
     def remember(self) -> None:
@@ -126,15 +200,27 @@ class Preview:
         config = _last["config"]
         self.docs = scan(Path(config.docs_dir))
         self.theme = _theme_inputs(config)
+        # What the full build left in memory stays until the next full build: out of the
+        # garbage collector's way (gc.freeze, Python 3.7+).
+        gc.collect()
+        gc.freeze()
 
     def rebuild(self) -> None:
         """Rebuild after a change: the pages that changed, or everything when that is not enough."""
         start = time.monotonic()
         config = _last["config"]
-        reason = self._rebuild(config)
+        # The garbage collector would walk the whole site kept in memory again and again (a
+        # third of a rebuild at 1,000 articles); a rebuild makes little garbage, freed after it.
+        gc.disable()
+        try:
+            reason = self._rebuild(config)
+        finally:
+            gc.enable()
+        self.reason = reason
         if reason:
             log.info(f"curate preview: full build ({reason})")
             self.full_builds += 1
+            gc.unfreeze()
             self.full_build()
             self.remember()
             return
@@ -152,24 +238,19 @@ class Preview:
             return "the navigation changed"
         docs = scan(Path(config.docs_dir))
         files = _last["files"]
-        changed = sorted(p for p, mtime in docs.items() if self.docs.get(p) != mtime)
-        removed = sorted(set(self.docs) - set(docs))
-        for path in changed + removed:
-            if path.endswith(".md") and not _hidden(path) and (path in removed or files.get_file_from_path(path) is None):
+        changed = sorted(p for p, mtime in docs.items() if self.docs.get(p) != mtime and not _hidden(p))
+        for path in sorted(set(self.docs) ^ set(docs)):
+            if not _hidden(path):
                 return f"docs/{path} was added or removed"
         pages = []
         for path in changed:
             f = files.get_file_from_path(path)
             if f is None:
-                continue
+                continue  # not part of the site (MkDocs' exclude_docs)
             if f.is_documentation_page():
                 pages.append(f.page)
             else:
                 f.copy_file()  # an asset (a stylesheet, an image)
-        for path in removed:
-            f = files.get_file_from_path(path)
-            if f is not None and os.path.exists(f.abs_dest_path):
-                os.remove(f.abs_dest_path)
         reason = self._render(config, files, pages)
         if reason:
             return reason
@@ -258,6 +339,34 @@ def attach(server, config, builder, run_curate: Callable[[Any], bool]):
     return server
 
 
+def changed_by_people(docs: Path, path: str) -> bool:
+    """Whether a change to ``path`` in ``docs/`` is one a person made (so the preview rebuilds).
+
+    ``curate build``'s own writes are not: its dot-files (the manifest,
+    ``.curate-mkdocs.json``, files being written, hand-edit backups) and the generated
+    pages while they hold the bytes the manifest records. A page people write, an asset,
+    and a generated page edited or deleted by hand are.
+    """
+    from .writer import MANIFEST, read_manifest, sha256
+
+    try:
+        rel = Path(path).resolve().relative_to(docs.resolve()).as_posix()
+    except ValueError:
+        return True
+    if _hidden(rel):
+        return False
+    try:
+        entry = read_manifest(docs).files.get(rel) if (docs / MANIFEST).exists() else None
+    except Exception:  # noqa: BLE001 - a damaged manifest: the rebuild reports it
+        return True
+    if entry is None:
+        return True
+    try:
+        return sha256((docs / rel).read_bytes()) != entry.get("sha256")
+    except OSError:
+        return True
+
+
 def _watch_docs_filtered(server, docs: Path) -> None:
     """Watch ``docs/`` for changes people make, not the ones ``curate build`` makes.
 
@@ -267,32 +376,15 @@ def _watch_docs_filtered(server, docs: Path) -> None:
     """
     import watchdog.events
 
-    from .writer import MANIFEST, read_manifest, sha256
-
     if not (hasattr(server, "_rebuild_cond") and hasattr(server, "_want_rebuild")):
         log.debug("curate preview: MkDocs' server has no rebuild flag; docs/ stays watched as a whole")
         return
-
-    def wanted(path: str) -> bool:
-        try:
-            rel = Path(path).resolve().relative_to(docs.resolve()).as_posix()
-        except ValueError:
-            return True
-        if _hidden(rel):
-            return False  # the manifest, .curate-mkdocs.json, write staging, hand-edit backups
-        entry = read_manifest(docs).files.get(rel) if (docs / MANIFEST).exists() else None
-        if entry is None:
-            return True  # a page people write, or an asset
-        try:
-            return sha256((docs / rel).read_bytes()) != entry.get("sha256")  # edited by hand
-        except OSError:
-            return True  # a generated page deleted by hand
 
     def callback(event) -> None:
         if event.is_directory:
             return
         paths = [event.src_path] + ([event.dest_path] if getattr(event, "dest_path", "") else [])
-        if any(wanted(p) for p in paths):
+        if any(changed_by_people(docs, p) for p in paths):
             with server._rebuild_cond:
                 server._want_rebuild = True
                 server._rebuild_cond.notify_all()
