@@ -4,7 +4,8 @@ Any renderer that reads ``mkdocs.yml`` (MkDocs, Zensical) reads this file throug
 ``INHERIT``, so the site's navigation and edit links do not depend on a hook:
 
 * ``nav``: the navigation of the manifest (generated pages, then the hand-written
-  ones under "About this site");
+  ones under "About this site"), its titles HTML-safe as the renderers put them
+  into HTML as they are;
 * ``extra.curate.pages``: for each hand-written page, its URL (with and without
   ``use_directory_urls``) → the file to edit, which the theme override
   ``overrides/partials/actions.html`` turns into an "edit this page" link (a
@@ -45,6 +46,14 @@ def page_urls(path: str) -> list[str]:
     return [f"{prefix}{stem}/", f"{prefix}{stem}.html"]
 
 
+def html_nav(nav: list) -> list:
+    """``nav`` with every title HTML-safe (MkDocs and Zensical render nav titles as HTML)."""
+    from .pages.common import html_text
+
+    return [{html_text(k): html_nav(v) if isinstance(v, list) else v for k, v in item.items()}
+            if isinstance(item, dict) else item for item in nav]
+
+
 def config_bytes(nav: list, generated: set[str], docs_dir: str = "docs") -> bytes:
     """The file's bytes: deterministic JSON (two-space indent, LF, final newline).
 
@@ -59,5 +68,5 @@ def config_bytes(nav: list, generated: set[str], docs_dir: str = "docs") -> byte
         if path not in generated:
             for url in page_urls(path):
                 pages.setdefault(url, f"{docs_dir}/{path}")
-    data = {"nav": nav, "extra": {"curate": {"pages": dict(sorted(pages.items()))}}}
+    data = {"nav": html_nav(nav), "extra": {"curate": {"pages": dict(sorted(pages.items()))}}}
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

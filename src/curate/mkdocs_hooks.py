@@ -8,12 +8,10 @@ what only MkDocs needs (events: https://www.mkdocs.org/dev-guide/plugins/#events
 
 * ``on_startup``: remembers whether this is ``mkdocs serve``.
 * ``on_pre_build``: runs ``curate build`` (so the pages are current), then sets
-  ``nav`` from the manifest, every title HTML-escaped (MkDocs renders nav titles
-  as HTML). Under ``serve`` a content error is logged and the server keeps the
-  last good pages; under ``build`` it stops the build.
-* ``on_page_markdown``: HTML-escapes a generated page's ``title`` and
-  ``description``, which MkDocs and Material put into the nav, ``<title>``, the
-  header and a ``<meta>`` attribute as HTML, so they show exactly as written.
+  ``nav`` from the manifest (as ``docs/.curate-mkdocs.json`` holds it, which
+  ``mkdocs.yml`` read before the build may have changed). Under ``serve`` a
+  content error is logged and the server keeps the last good pages; under
+  ``build`` it stops the build.
 * ``on_page_content``: leaves the footnotes (citations) out of the search index.
 * ``on_page_context``: shapes the page's search entries after Material's search
   plugin made them (:func:`curate.mkdocs_output.shape_entries`).
@@ -29,7 +27,6 @@ what only MkDocs needs (events: https://www.mkdocs.org/dev-guide/plugins/#events
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 import sys
@@ -38,7 +35,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from . import mkdocs_output, preview
+from . import mkdocs_config, mkdocs_output, preview
 from .commands import build
 from .errors import ContentError
 from .render import NOT_SEARCHED
@@ -94,19 +91,8 @@ def on_pre_build(config) -> None:
 
 
 def html_nav(nav: list) -> list:
-    """The nav with every title HTML-escaped (MkDocs renders nav titles as HTML)."""
-    return [{html.escape(k, quote=False): html_nav(v) if isinstance(v, list) else v for k, v in item.items()}
-            if isinstance(item, dict) else item for item in nav]
-
-
-def on_page_markdown(markdown: str, page, config, files) -> str:
-    """Make a generated page's title and description HTML-safe."""
-    generated = page.meta.get("curate")
-    if isinstance(generated, dict) and generated.get("generated"):
-        for key, quote in (("title", False), ("description", True)):
-            if isinstance(page.meta.get(key), str):
-                page.meta[key] = html.escape(page.meta[key], quote=quote)
-    return markdown
+    """The MkDocs nav of a manifest's nav (titles HTML-safe): see :func:`curate.mkdocs_config.html_nav`."""
+    return mkdocs_config.html_nav(nav)
 
 
 _FOOTNOTES = '<div class="footnote">'
