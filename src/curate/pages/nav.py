@@ -29,6 +29,7 @@ def nav(project: Project, shown_sources: list[Source], months: Optional[list] = 
         nav.extend(entries)
     else:
         nav.append({project.site.explainers_group: nested(entries)})
+    sources: list
     if not months:
         sources = [{"Sources": SOURCES_INDEX}] + [{s.title: s.docs_path} for s in shown_sources]
     else:
