@@ -447,6 +447,20 @@ def _get(url: str) -> str:
         return ""
 
 
+def _stop(proc: subprocess.Popen) -> float:
+    """Stop ``mkdocs serve`` (Ctrl-C, then harder after 10 s each); its peak memory in MB."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+        proc.send_signal(sig)
+        deadline = time.perf_counter() + 10
+        while time.perf_counter() < deadline:
+            pid, _, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                proc.returncode = 0
+                return usage.ru_maxrss / 1024
+            time.sleep(0.1)
+    return 0.0
+
+
 def measure_preview(root: Path, corpus: Corpus, saves: int, log) -> Preview:
     """``mkdocs serve`` on the project; time each save until the served page shows it."""
     out = Preview()
@@ -493,12 +507,7 @@ def measure_preview(root: Path, corpus: Corpus, saves: int, log) -> Preview:
                 log(f"  preview save {k + 1} ({out.kinds[-1]}): shown after {out.latencies[-1]:.2f} s, "
                     f"{out.rebuilds[-1]} rebuild(s)")
         finally:
-            proc.send_signal(signal.SIGINT)
-            try:
-                _, _, usage = os.wait4(proc.pid, 0)
-                out.peak_mb = usage.ru_maxrss / 1024
-            except ChildProcessError:
-                pass
+            out.peak_mb = _stop(proc)
             intro.write_text(original_intro, encoding="utf-8")
     text = log_path.read_text(encoding="utf-8")
     out.rendered = [int(n) for n in re.findall(r"curate preview: (\d+) page\(s\) re-rendered", text)]

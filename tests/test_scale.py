@@ -81,7 +81,7 @@ def test_large_site_pages_are_split(large):
     assert any(p.startswith(f"{C.TAGS_DIR}/") for p in plan.files)
     assert any(p.startswith(f"{C.GLOSSARY_DIR}/") for p in plan.files)
     home = plan.files[C.HOME].decode()
-    knowledge_map = re.search(r'<div class="curate-map" markdown>.*?\n</div>\n</div>', home, re.S).group()
+    knowledge_map = re.search(r'<div class="curate-map" markdown>.*?\n</div>\n</div>', home, re.DOTALL).group()
     assert knowledge_map.count("](topic-") == MAX_NODES  # the map draws its first pages only
     rest = home.replace(knowledge_map, "")
     assert rest.count("](topic-") <= C.LIST_MAX + 1 and "](sources/article-" not in home
@@ -95,7 +95,7 @@ def test_lists_on_pages_are_capped(large):
         if "## Pages that link here" in text:
             block = text.split("## Pages that link here", 1)[1].split("\n## ", 1)[0]
             assert block.count("\n- [") <= C.BACKLINKS_MAX, path
-        mentions = re.findall(r"^<li markdown data-search-exclude>Mentioned on: .*$", text, re.M)
+        mentions = re.findall(r"^<li markdown data-search-exclude>Mentioned on: .*$", text, re.MULTILINE)
         if path.startswith(f"{C.GLOSSARY_DIR}/"):
             assert mentions, path  # every topical term is mentioned somewhere
         for line in mentions:

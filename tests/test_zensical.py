@@ -41,7 +41,7 @@ def sites(tmp_path_factory):
     assert proc.returncode == 0, proc.stderr
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     proc = subprocess.run([str(ZENSICAL), "build", "--strict", "--clean", "-f", str(root / "mkdocs-zensical.yml")],
-                          capture_output=True, text=True, env=env, cwd=root)
+                          capture_output=True, text=True, env=env, cwd=root, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return root / "site", root / "site-zensical"
 
@@ -213,7 +213,7 @@ def test_no_title_or_description_becomes_markup_under_zensical(tmp_path):
     assert main(["build", "--project", str(root), "-q"]) == 0
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     proc = subprocess.run([str(ZENSICAL), "build", "--clean", "-f", str(root / "mkdocs-zensical.yml")],
-                          capture_output=True, text=True, env=env, cwd=root)
+                          capture_output=True, text=True, env=env, cwd=root, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     for path in (root / "site-zensical").rglob("*.html"):
         html = path.read_text(encoding="utf-8")
