@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install pages site serve check test test-unit test-build browser-deps site-offline lint-workflow golden bench eval-import clean
+.PHONY: install pages site serve check test test-unit test-build browser-deps site-offline site-zensical lint-workflow golden bench eval-import clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -33,7 +33,21 @@ site-offline: pages
 	@echo
 	@echo "The offline copy is in site-offline/: open site-offline/index.html in a browser (no server needed)."
 
+# The same site built with Zensical, Material for MkDocs' successor (mkdocs-zensical.yml inherits
+# mkdocs.yml): site-zensical/. What differs from the MkDocs build is in the README.
+site-zensical: pages $(BIN)/.zensical
+	$(BIN)/zensical build --strict --clean -f mkdocs-zensical.yml
+	@echo
+	@echo "The Zensical build is in site-zensical/ (open site-zensical/index.html through a web server)."
+
+$(BIN)/.zensical: pyproject.toml $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[zensical]'
+	@touch $@
+
+# A save rebuilds only the pages it changed (src/curate/preview.py). mkdocs.yml reads the nav from
+# docs/.curate-mkdocs.json, which `curate build` writes: a project never built gets one first.
 serve: install
+	@test -f docs/.curate-mkdocs.json || $(BIN)/curate build
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
 check: install
@@ -122,4 +136,4 @@ eval-import: install
 	$(BIN)/python benchmarks/eval_import.py --data "$(EVAL_DATA)" --baseline
 
 clean:
-	rm -rf site site-offline .pytest_cache test-artifacts bench-work
+	rm -rf site site-offline site-zensical .cache .pytest_cache test-artifacts bench-work

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark curate and MkDocs on synthetic sites of 10, 100 and 1,000 articles (10,000 with --huge).
+"""Benchmark curate, MkDocs, Zensical and the live preview on synthetic sites of 10, 100 and 1,000 articles (10,000 with --huge).
 
 Run it with ``make bench`` (or ``.venv/bin/python benchmarks/bench.py``). For each size N it
 generates a project in a work folder (``bench-work/``, gitignored, unless ``--work`` says
@@ -13,7 +13,8 @@ otherwise):
   25, and two tags (one of 16 broad tags, one per group);
 * ``content_sources/glossary.yml`` (a dozen common terms plus a few topical terms per group) and
   an intro for every page in ``content_sources/pages/``;
-* a copy of the repository's ``mkdocs.yml``, ``scripts/`` and ``docs/assets/``.
+* a copy of the repository's ``mkdocs.yml``, ``mkdocs-zensical.yml``, ``scripts/``, ``overrides/``
+  and ``docs/assets/``.
 
 Then it runs every command as a separate process, several times, and keeps the median:
 
@@ -21,29 +22,39 @@ Then it runs every command as a separate process, several times, and keeps the m
 2. ``curate build`` again with nothing changed (a no-op; counts the files written);
 3. ``curate build`` after one article changed (counts the files written, and names them);
 4. ``mkdocs build`` of the result (the MkDocs hook runs a no-op ``curate build`` first);
+5. ``zensical build --clean -f mkdocs-zensical.yml`` of the same pages (no cache kept);
+6. the live preview: ``mkdocs serve`` on the project, then saves alternating between the
+   middle article and the intro of the page it feeds (at least five), each timed from the
+   moment the file is written to the moment the served page (polled every 50 ms) holds the
+   change, with the number of rebuilds each save started (MkDocs' log);
 
 with the peak resident memory of each process (``os.wait4``'s rusage), the HTML bytes per
-page (median and largest) and ``search/search_index.json`` bytes per page. It writes the
-tables, the machine's description and the date to ``BENCHMARKS.md``.
+page (median and largest, for all pages and by page kind, for both builds) and the search
+index's bytes, raw and gzipped (level 6, as a web server sends it). It writes the tables, the
+machine's description and the date to ``BENCHMARKS.md``.
 
 Nothing here asserts a time: the numbers are measured and written down, and the targets of
-issue 7 are checked against them in the report.
+issues 7 and 13 are checked against them in the report.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import gzip
 import os
 import platform
 import random
 import re
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -176,7 +187,9 @@ def generate(root: Path, n: int, seed: int = 7) -> Corpus:
     (root / "docs").mkdir()
     shutil.copytree(REPO / "docs" / "assets", root / "docs" / "assets")
     shutil.copytree(REPO / "scripts", root / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "overrides", root / "overrides")
     shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copy2(REPO / "mkdocs-zensical.yml", root / "mkdocs-zensical.yml")
     if "src/curate" in (REPO / "mkdocs.yml").read_text(encoding="utf-8"):
         (root / "src" / "curate").mkdir(parents=True)  # a watched folder must exist
 
@@ -373,9 +386,30 @@ class Result:
     html_max_page: str = ""
     html_over: int = 0
     search_bytes: int = 0
+    search_gzip: int = 0
+    html_by_kind: dict[str, tuple[int, float, int]] = field(default_factory=dict)  # kind -> (pages, median, max)
     profile: list = field(default_factory=list)
     noop_profile: list = field(default_factory=list)
     dependents: list[str] = field(default_factory=list)
+    zensical: list[Run] = field(default_factory=list)
+    zensical_html_median: float = 0
+    zensical_html_max: int = 0
+    zensical_search_bytes: int = 0
+    zensical_search_gzip: int = 0
+    preview: Preview | None = None
+
+
+@dataclass
+class Preview:
+    """What the live preview did: one entry per save."""
+
+    latencies: list[float] = field(default_factory=list)   # seconds from the write to the served page showing it
+    kinds: list[str] = field(default_factory=list)         # "article" or "intro"
+    rebuilds: list[int] = field(default_factory=list)      # rebuilds the save started
+    rendered: list[int] = field(default_factory=list)      # pages each rebuild re-rendered
+    full_builds: int = 0                                   # rebuilds that fell back to a full build
+    startup: float = 0.0                                   # seconds until the first page was served
+    peak_mb: float = 0.0
 
 
 def med(runs: list[Run], attr: str = "wall") -> float:
@@ -388,7 +422,114 @@ def spread(runs: list[Run]) -> str:
     return f"{statistics.median(walls):.2f} s ({min(walls):.2f}–{max(walls):.2f})"
 
 
-def measure(root: Path, corpus: Corpus, runs: int, log) -> Result:
+def gzip_size(data: bytes) -> int:
+    """Bytes of ``data`` gzipped as a web server sends it (level 6)."""
+    return len(gzip.compress(data, compresslevel=6, mtime=0))
+
+
+def page_kind(rel: str) -> str:
+    """The kind of page a built HTML file is, for the size table (the synthetic site's paths)."""
+    top = rel.split("/", 1)[0]
+    if top.startswith("topic-"):
+        return "explainer"
+    if top == "sources":
+        return "sources index" if rel.startswith(("sources/index.html", "sources/by-date/")) else "source"
+    if top in ("glossary", "tags"):
+        return top
+    return "other"
+
+
+def html_sizes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_size for p in site.rglob("*.html")}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _stop(proc: subprocess.Popen) -> float:
+    """Stop ``mkdocs serve`` (Ctrl-C, then harder after 10 s each); its peak memory in MB."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+        proc.send_signal(sig)
+        deadline = time.perf_counter() + 10
+        while time.perf_counter() < deadline:
+            pid, _, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                proc.returncode = 0
+                return usage.ru_maxrss / 1024
+            time.sleep(0.1)
+    return 0.0
+
+
+def measure_preview(root: Path, corpus: Corpus, saves: int, log) -> Preview:
+    """``mkdocs serve`` on the project; time each save until the served page shows it."""
+    out = Preview()
+    page_path = next(p for p in corpus.dependents if not p.startswith("sources/"))  # the page the edit feeds
+    url_path = page_path[:-3] + "/"
+    intro = root / "content_sources" / "pages" / page_path
+    original_intro = intro.read_text(encoding="utf-8")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/{url_path}"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    with tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False) as logf:
+        log_path = Path(logf.name)
+    with open(log_path, "w", encoding="utf-8") as logf:
+        start = time.perf_counter()
+        # Ctrl-C stops it cleanly, even when the bench itself runs in the background (where a shell
+        # starts processes with SIGINT ignored, and Python then leaves it ignored).
+        proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}", "-f",
+                                 str(root / "mkdocs.yml")], cwd=root, stdout=logf, stderr=subprocess.STDOUT, env=env,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509 - no threads here
+        try:
+            while "<html" not in _get(url):
+                if proc.poll() is not None or time.perf_counter() - start > 3600:
+                    raise SystemExit(f"bench: mkdocs serve did not start:\n{log_path.read_text()[-4000:]}")
+                time.sleep(0.5)
+            out.startup = time.perf_counter() - start
+            time.sleep(2)
+            for k in range(saves):
+                seen = log_path.read_text(encoding="utf-8").count("Detected file changes")
+                if k % 2 == 0:
+                    marker = f", edit {1001 + k}."
+                    t = time.perf_counter()
+                    edit_article(root, corpus.edited, 1000 + k)
+                    out.kinds.append("article")
+                else:
+                    marker = f"A sentence saved at step {k}."
+                    t = time.perf_counter()
+                    intro.write_text(original_intro + f"\n{marker}\n", encoding="utf-8")
+                    out.kinds.append("intro")
+                while marker not in _get(url):
+                    if time.perf_counter() - t > 600:
+                        raise SystemExit(f"bench: the preview did not show a save:\n{log_path.read_text()[-4000:]}")
+                    time.sleep(0.05)
+                out.latencies.append(time.perf_counter() - t)
+                time.sleep(2.5)  # MkDocs polls every 0.5 s: a second rebuild would have started by now
+                text = log_path.read_text(encoding="utf-8")
+                out.rebuilds.append(text.count("Detected file changes") - seen)
+                log(f"  preview save {k + 1} ({out.kinds[-1]}): shown after {out.latencies[-1]:.2f} s, "
+                    f"{out.rebuilds[-1]} rebuild(s)")
+        finally:
+            out.peak_mb = _stop(proc)
+            intro.write_text(original_intro, encoding="utf-8")
+    text = log_path.read_text(encoding="utf-8")
+    out.rendered = [int(n) for n in re.findall(r"curate preview: (\d+) page\(s\) re-rendered", text)]
+    out.full_builds = text.count("curate preview: full build")
+    log_path.unlink()
+    return out
+
+
+def measure(root: Path, corpus: Corpus, runs: int, log, preview: bool = True) -> Result:
     curate = [str(BIN / "curate"), "build", "--project", str(root)]
     mkdocs = [str(BIN / "mkdocs"), "build", "--quiet", "-f", str(root / "mkdocs.yml"), "-d", str(root / "site")]
     r = Result(corpus.n, words=sum(corpus.words), dependents=corpus.dependents)
@@ -420,13 +561,34 @@ def measure(root: Path, corpus: Corpus, runs: int, log) -> Result:
         r.mkdocs.append(run(mkdocs, root))
         log(f"  mkdocs build {k + 1}: {r.mkdocs[-1].wall:.2f} s, peak {r.mkdocs[-1].peak_mb:.0f} MB")
     site = root / "site"
-    sizes = {p.relative_to(site).as_posix(): p.stat().st_size for p in site.rglob("*.html")}
+    sizes = html_sizes(site)
     r.html_pages = len(sizes)
     r.html_median = statistics.median(sizes.values())
     r.html_max_page, r.html_max = max(sizes.items(), key=lambda kv: (kv[1], kv[0]))
     r.html_over = sum(1 for v in sizes.values() if v > 80 * 1024)
+    by_kind: dict[str, list[int]] = {}
+    for rel, size in sizes.items():
+        by_kind.setdefault(page_kind(rel), []).append(size)
+    r.html_by_kind = {k: (len(v), statistics.median(v), max(v)) for k, v in sorted(by_kind.items())}
     index = site / "search" / "search_index.json"
-    r.search_bytes = index.stat().st_size if index.exists() else 0
+    if index.exists():
+        data = index.read_bytes()
+        r.search_bytes, r.search_gzip = len(data), gzip_size(data)
+    zensical = BIN / "zensical"
+    if zensical.exists():
+        cmd = [str(zensical), "build", "--clean", "-f", str(root / "mkdocs-zensical.yml")]
+        for k in range(runs):
+            r.zensical.append(run(cmd, root))
+            log(f"  zensical build {k + 1}: {r.zensical[-1].wall:.2f} s, peak {r.zensical[-1].peak_mb:.0f} MB")
+        zsite = root / "site-zensical"
+        zsizes = html_sizes(zsite)
+        r.zensical_html_median, r.zensical_html_max = statistics.median(zsizes.values()), max(zsizes.values())
+        data = (zsite / "search.json").read_bytes()
+        r.zensical_search_bytes, r.zensical_search_gzip = len(data), gzip_size(data)
+    else:
+        log(f"  zensical is not installed in {BIN}: skipped (pip install -e '.[zensical]')")
+    if preview:
+        r.preview = measure_preview(root, corpus, max(5, runs), log)
     return r
 
 
@@ -466,9 +628,11 @@ print(json.dumps(rows))
 
 
 # Where a no-op `curate build` spends its time: the curate functions with the most cumulative time.
+# A first build takes in what the steps before it changed (the preview's saves), so the second is a no-op.
 NOOP_PROFILE = r"""
 import cProfile, json, pstats, sys
 from curate.cli import main
+main(["build", "-q", "--project", sys.argv[1]])
 pr = cProfile.Profile()
 pr.enable()
 main(["build", "-q", "--project", sys.argv[1]])
@@ -581,6 +745,59 @@ def verdicts(results: dict[int, Result]) -> list[str]:
     return out
 
 
+# What issue 13 measured on this machine before its changes (N = 1,000 articles, 2,118 pages;
+# search index also at 10,000), quoted as the "before" of its targets.
+BEFORE_13 = {
+    "preview": "40–44 s (the browser; 72–79 s until the server settled), 2 full builds per save",
+    "search": "22.9 MB (11 KB per page); 240 MB at N = 10,000",
+    "html": "60 KB median, 70 KB largest",
+    "per_page": "12.6 ms at N = 100, 15.8 ms at N = 1,000 (1.25×)",
+    "zensical": "0.0.73 lost the navigation's grouping (661 KB per page), every edit link and the map's links",
+}
+
+
+def verdicts_13(results: dict[int, Result]) -> list[str]:
+    """Issue 13's targets at N = 1,000 (and the search index at N = 10,000), before and after."""
+    r = results.get(1000)
+    if r is None:
+        return ["The targets are set at N = 1,000; run without `--sizes` to check them."]
+    rows = ["| target | before (issue 13) | now | holds |", "| --- | --- | --- | :---: |"]
+
+    def row(target: str, before: str, now: str, ok: bool) -> None:
+        rows.append(f"| {target} | {before} | {now} | {'yes' if ok else '**no**'} |")
+
+    p = r.preview
+    if p and p.latencies:
+        lat = statistics.median(p.latencies)
+        row("save → page shown ≤ 2 s (median of the saves)", BEFORE_13["preview"],
+            f"{lat:.2f} s ({min(p.latencies):.2f}–{max(p.latencies):.2f}, {len(p.latencies)} saves); "
+            f"{max(p.rebuilds)} rebuild per save, {p.full_builds} full builds", lat <= 2.0 and max(p.rebuilds) == 1)
+    mb = r.search_bytes / 1e6
+    row("search index ≤ 5 MB raw, ≤ 1 MB gzipped", BEFORE_13["search"],
+        f"{mb:.2f} MB raw, {r.search_gzip / 1e6:.2f} MB gzipped ({r.search_bytes / r.html_pages / 1024:.1f} KB per page)",
+        r.search_bytes <= 5e6 and r.search_gzip <= 1e6)
+    huge = results.get(10000)
+    if huge:
+        row("search index ≤ 25 MB at N = 10,000", "240 MB", f"{huge.search_bytes / 1e6:.1f} MB raw, "
+            f"{huge.search_gzip / 1e6:.2f} MB gzipped", huge.search_bytes <= 25e6)
+    row("HTML median ≤ 30 KB, no page over 60 KB", BEFORE_13["html"],
+        f"{kb(r.html_median)} median, {kb(r.html_max)} largest (`{r.html_max_page}`)",
+        r.html_median <= 30 * 1024 and r.html_max <= 60 * 1024)
+    small = results.get(100)
+    if small:
+        per_small, per_big = med(small.mkdocs) / small.html_pages, med(r.mkdocs) / r.html_pages
+        cpu_small = med(small.mkdocs, "cpu") / small.html_pages
+        cpu_big = med(r.mkdocs, "cpu") / r.html_pages
+        row("`mkdocs build` time per page at N = 1,000 ≤ 1.1× that at N = 100", BEFORE_13["per_page"],
+            f"{per_small * 1000:.1f} ms and {per_big * 1000:.1f} ms ({per_big / per_small:.2f}×); processor time "
+            f"{cpu_small * 1000:.1f} and {cpu_big * 1000:.1f} ms ({cpu_big / cpu_small:.2f}×)", per_big / per_small <= 1.1)
+    if r.zensical:
+        row("Zensical builds the same site", BEFORE_13["zensical"],
+            f"{med(r.zensical):.1f} s; {kb(r.zensical_html_median)} median, {kb(r.zensical_html_max)} largest page; "
+            "same pages, nav, edit and map links (tests/test_zensical.py)", r.zensical_html_max < 200 * 1024)
+    return rows
+
+
 def report(results: dict[int, Result], runs: int, started: _dt.datetime, elapsed: float) -> str:
     rows_time = ["| N articles | pages built | words | curate build from clean | per article | no-op build "
                  "[files written] | one article changed [files written] | one intro changed [files written] "
@@ -593,7 +810,31 @@ def report(results: dict[int, Result], runs: int, started: _dt.datetime, elapsed
     rows_size = ["| N articles | HTML pages | HTML per page, median | largest page | pages over 80 KB "
                  "| search_index.json | per page |",
                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    rows_render = [("| N articles | HTML pages | mkdocs build | per page | peak memory | zensical build | per page "
+                    "| peak memory |"), "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    rows_preview = [("| N articles | first page served | save → page shown, median (min–max) | each save "
+                     "| rebuilds per save | pages re-rendered | full builds | peak memory |"),
+                    "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |"]
+    rows_search = ["| N articles | MkDocs `search_index.json` | gzipped | per page | Zensical `search.json` | gzipped |",
+                   "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+    rows_kind = ["| N articles | page kind | pages | HTML median | largest |", "| ---: | --- | ---: | ---: | ---: |"]
     for n, r in sorted(results.items()):
+        z = (f"{spread(r.zensical)} | {med(r.zensical) / r.html_pages * 1000:.1f} ms | "
+             f"{max(x.peak_mb for x in r.zensical):.0f} MB") if r.zensical else "not installed | | "
+        rows_render.append(f"| {n:,} | {r.html_pages:,} | {spread(r.mkdocs)} | {med(r.mkdocs) / r.html_pages * 1000:.1f} ms "
+                           f"| {max(x.peak_mb for x in r.mkdocs):.0f} MB | {z} |")
+        if r.preview and r.preview.latencies:
+            p = r.preview
+            each = ", ".join(f"{k} {t:.2f} s" for k, t in zip(p.kinds, p.latencies))
+            rows_preview.append(
+                f"| {n:,} | {p.startup:.1f} s | {statistics.median(p.latencies):.2f} s ({min(p.latencies):.2f}–"
+                f"{max(p.latencies):.2f}) | {each} | {'/'.join(str(b) for b in p.rebuilds)} | "
+                f"{'/'.join(str(x) for x in p.rendered)} | {p.full_builds} | {p.peak_mb:.0f} MB |")
+        zs = (f"{kb(r.zensical_search_bytes)} | {kb(r.zensical_search_gzip)}") if r.zensical else "| "
+        rows_search.append(f"| {n:,} | {kb(r.search_bytes)} | {kb(r.search_gzip)} | "
+                           f"{kb(r.search_bytes / max(1, r.html_pages))} | {zs} |")
+        for kind, (count, median, largest) in r.html_by_kind.items():
+            rows_kind.append(f"| {n:,} | {kind} | {count:,} | {kb(median)} | {kb(largest)} |")
         c, m = med(r.clean), med(r.mkdocs)
         rows_time.append(
             f"| {n:,} | {r.html_pages:,} | {r.words:,} | {spread(r.clean)} | {c / n * 1000:.2f} ms | {spread(r.noop)} "
@@ -623,16 +864,43 @@ def report(results: dict[int, Result], runs: int, started: _dt.datetime, elapsed
         f"{GROUP_SIZE} pages, two tags per page (one of {len(TAGS)} broad tags and one per group), a glossary of "
         f"{len(CORE_TERMS)} common terms plus {TOPICAL_TERMS_PER_GROUP} topical terms per group, and publication "
         f"dates spread over {MONTHS} months. Every figure is the median of {runs} runs of a "
-        "separate process (wall-clock time), with the fastest and slowest run in parentheses: the machine is "
-        "shared, so a wide range means other work was running. Memory is the peak resident set of the "
-        "process (`wait4`).",
+        "separate process (wall-clock time), with the fastest and slowest run in parentheses. **The machine is "
+        "shared**: two processors used by several people's work at once, so times vary from run to run and a "
+        "wide range means other work was running. Memory is the peak resident set of the process (`wait4`).",
         "",
         "- *curate build from clean*: `curate build --project DIR` with `docs/` emptied (all pages written).",
         "- *no-op build*: the same command again, nothing changed; the number of files written should be 0.",
         "- *one article changed*: one word changed in the last section of the middle article, then "
         "`curate build`; only the pages made from that section should be rewritten.",
         "- *mkdocs build*: `mkdocs build` of the result (the site's hook first runs a no-op `curate build`).",
+        "- *zensical build*: `zensical build --clean -f mkdocs-zensical.yml` of the same pages (its cache "
+        "emptied first).",
+        "- *live preview*: `mkdocs serve` on the project; then saves alternating between the middle article and "
+        "the intro of the page it feeds, each timed from writing the file to the served page (polled every "
+        "50 ms) holding the change; *rebuilds per save* counts MkDocs' \"Detected file changes\" after each.",
         "- *pages built*: HTML pages in `site/` (explainers, sources, home, glossary, tags, sources index, 404).",
+        "",
+        "## Targets at N = 1,000 (issue 13)",
+        "",
+        *verdicts_13(results),
+        "",
+        "## Live preview (`make serve`)",
+        "",
+        *rows_preview,
+        "",
+        "## Search index",
+        "",
+        "Gzipped at level 6, as a web server sends it. Zensical builds its own index (it runs no hook).",
+        "",
+        *rows_search,
+        "",
+        "## HTML by page kind (MkDocs)",
+        "",
+        *rows_kind,
+        "",
+        "## MkDocs and Zensical",
+        "",
+        *rows_render,
         "",
         "## Time",
         "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -24,10 +25,11 @@ def copy_project(dest: Path, with_docs: bool = False) -> Path:
     Without docs/, the hand-written pages of docs/ (those not in curate's manifest) are copied.
 
     Returns:
-        ``dest``, holding content_sources/, mkdocs.yml, scripts/ and docs/assets/.
+        ``dest``, holding content_sources/, mkdocs.yml, scripts/, overrides/ and docs/assets/.
     """
     shutil.copytree(REPO / "content_sources", dest / "content_sources")
     shutil.copytree(REPO / "scripts", dest / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "overrides", dest / "overrides")
     shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     if with_docs:
         shutil.copytree(REPO / "docs", dest / "docs")

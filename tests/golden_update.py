@@ -64,6 +64,7 @@ def copy_fixture(name: str, dest: Path) -> Path:
     fixture = FIXTURES / name
     shutil.copytree(fixture / "content_sources", dest / "content_sources")
     shutil.copytree(REPO / "scripts", dest / "scripts", ignore=shutil.ignore_patterns("__pycache__", "bench*"))
+    shutil.copytree(REPO / "overrides", dest / "overrides")
     shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")
     if (fixture / "docs").is_dir():

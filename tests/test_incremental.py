@@ -7,6 +7,7 @@ builds from an empty cache, byte for byte, and pin what each edit rewrites.
 
 from __future__ import annotations
 
+import json
 import pickle
 import shutil
 from pathlib import Path
@@ -148,7 +149,9 @@ def test_build_and_check_agree_after_a_hand_edited_page_is_dropped(tmp_path: Pat
                         encoding="utf-8")
     first = commands.build(root)
     assert first.kept == ["security-threat.md"]
-    assert "security-threat.md" not in (root / "docs" / ".curate-manifest.json").read_text(encoding="utf-8")
+    manifest = json.loads((root / "docs" / ".curate-manifest.json").read_text(encoding="utf-8"))
+    assert "security-threat.md" not in manifest["files"]
+    assert {"Security threat": "security-threat.md"} in manifest["nav"][-1]["About this site"]  # now hand-written
     # The kept page is the editor's now; the first build already planned with it as such,
     # so the next build has nothing to do and check agrees.
     assert commands.build(root).written == []

@@ -170,8 +170,10 @@ def test_glossary_page_lists_terms_definitions_and_pages(docs):
     page = _read(docs, "glossary.md")
     assert "## open source { #open-source }" in page
     assert "Software whose code is freely available for anyone to use, study, change and share." in page
-    assert "- Explained on: [What is open source](what-is-open-source.md)" in page
-    mentioned = re.search(r"## open source \{ #open-source \}.*?- Mentioned on: ([^\n]+)", page, re.S).group(1)
+    # written as an HTML list holding Markdown, so search can skip these two items (issue 13)
+    assert "<li markdown data-search-exclude>Explained on: [What is open source](what-is-open-source.md)</li>" in page
+    mentioned = re.search(r"## open source \{ #open-source \}.*?<li markdown data-search-exclude>Mentioned on: "
+                          r"([^\n]+)</li>", page, re.S).group(1)
     assert "[What is Llama](what-is-llama.md)" in mentioned
     assert "[Security threat](security-threat.md)" in mentioned
 
@@ -259,20 +261,24 @@ def test_related_pages_are_computed_when_the_curation_file_lists_none(project):
                         encoding="utf-8")
     plan = plan_build(load_project(project))
     page = plan.files["what-is-llama.md"].decode()
-    related = page.split("## Related pages\n\n", 1)[1].split("\n\n")[0]
+    related = page.split("## Related pages { data-search-exclude }\n\n", 1)[1].split("\n\n")[0]
     assert related.splitlines()[0].startswith("- [Why Meta embraced open source](why-meta-embraced-open-source.md)")
     assert len(related.splitlines()) == 3
 
 
 def test_knowledge_map_on_home_page_links_every_explainer_with_a_name(built):
     html = (built / "site" / "index.html").read_text(encoding="utf-8")
-    svg = html.split('<div class="curate-map">', 1)[1].split("</svg>")[0]
-    nodes = re.findall(r'<a xlink:href="([^"]+)" aria-label="([^"]+)" class="curate-map-node">', svg)
+    block = html.split('<div class="curate-map">', 1)[1].split("</ul>")[0]
+    svg = block.split("</svg>")[0]
+    # The links are Markdown links, so MkDocs resolved them to page URLs like any other link.
+    nodes = re.findall(r'<a class="curate-map-node" href="([^"]+)" style="left: [\d.]+%; top: [\d.]+%">([^<]+)</a>',
+                       block)
     assert nodes == [("what-is-open-source/", "What is open source"),
                      ("why-meta-embraced-open-source/", "Why Meta embraced open source"),
                      ("what-is-llama/", "What is Llama"), ("security-threat/", "Security threat")]
     assert svg.count("<line ") == 6  # every pair of the four explainers links one way or the other
-    assert "<script" not in svg
+    assert svg.count("<circle ") == 4 and 'aria-hidden="true"' in svg  # the drawing; the names are the links
+    assert "<script" not in block
 
 
 def test_check_reports_link_health(project, capsys):

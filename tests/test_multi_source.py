@@ -63,7 +63,7 @@ def _text(fragment: str) -> str:
 
 def _references(page_md: str) -> list[str]:
     """Each entry of the page's reference list, with its attribute list line."""
-    refs = page_md.split("\n## References\n\n", 1)[1]
+    refs = re.split(r"\n## References(?: \{[^}\n]*\})?\n\n", page_md, maxsplit=1)[1]
     return re.findall(r"(?m)^\d+\. .*\n    \{ #ref-\d+ \}$", refs)
 
 
@@ -195,7 +195,7 @@ def test_sources_index_lists_sources_oldest_first_with_publisher_author_and_date
 
 def test_each_source_page_lists_the_explainers_it_feeds(built):
     radio = _doc(built, "sources/coastal-radio-barrier.md")
-    listed = radio.split("## Explainers built on this article\n\n", 1)[1].split("\n\n", 1)[0]
+    listed = re.split(r"## Explainers built on this article(?: \{[^}\n]*\})?\n\n", radio, maxsplit=1)[1].split("\n\n", 1)[0]
     assert listed.splitlines() == [
         "- [Kesworth's tidal barrier](../kesworth-barrier.md): What the barrier is, how it works, and what it cost.",
         ("- [After the first storm](../after-the-storm.md): What people said after the barrier's first closure, "

@@ -85,7 +85,7 @@ def test_hand_edit_stops_the_build_with_the_diff_and_where_to_edit(docs, capsys)
         "edit is not lost\n"
         "    --- docs/what-is-llama.md (as curate would write it)\n"
         "    +++ docs/what-is-llama.md (on disk, edited by hand)\n"
-        "    @@ -28,3 +28,3 @@\n"
+        "    @@ -29,3 +29,3 @@\n"
         "\n"
         "    -Llama is the family of large language models that [Meta]"
     )

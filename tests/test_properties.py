@@ -149,7 +149,7 @@ def test_any_title_reaches_front_matter_and_nav_exactly(title):
         text = (root / "docs" / "page-one.md").read_text(encoding="utf-8")
         fm = yaml.safe_load(text[4:text.index("\n---\n", 4)])
         written = unicodedata.normalize("NFC", title.strip())  # the same text, in Unicode's canonical form
-        assert fm["title"] == written
+        assert html.unescape(fm["title"]) == written and "<" not in fm["title"]  # written HTML-safe
         manifest = json.loads((root / "docs" / ".curate-manifest.json").read_text(encoding="utf-8"))
         assert {written: "page-one.md"} in manifest["nav"][1]["Explainers"]
 

@@ -168,10 +168,16 @@ def test_built_pages_show_insertions_as_the_editors_never_as_plain_source_text(b
 
 # --- no repetition (point 6) ----------------------------------------------------------------------
 
+def _section_body(page: str, heading: str) -> str | None:
+    """The Markdown under ``## heading`` (whatever attribute list the heading has), or ``None``."""
+    parts = re.split(rf"(?m)^## {re.escape(heading)}(?: \{{[^}}\n]*\}})?\n", page, maxsplit=1)
+    return parts[1].split("\n## ", 1)[0] if len(parts) == 2 else None
+
+
 def _section_links(page: str, heading: str) -> list[str]:
-    if f"## {heading}\n" not in page:
+    body = _section_body(page, heading)
+    if body is None:
         return []
-    body = page.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
     return re.findall(r"(?m)^- \[[^\]]*\]\(([^)#]+)", body)
 
 
@@ -205,8 +211,8 @@ def test_backlink_context_is_a_sentence_of_prose_never_a_caption(project):
     contexts = []
     for name, data in plan.files.items():
         page = data.decode("utf-8")
-        if "## Pages that link here\n" in page:
-            body = page.split("## Pages that link here\n", 1)[1].split("\n## ", 1)[0]
+        body = _section_body(page, "Pages that link here")
+        if body is not None:
             contexts += re.findall(r"(?m)^- \[[^\]]*\]\([^)]*\): “(.*)”$", body)
     assert len(contexts) >= 5
     assert not [c for c in contexts if c.startswith("Meta AI is powered by")]

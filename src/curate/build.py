@@ -26,6 +26,10 @@ from .pages.common import GLOSSARY, shown_sources, sources_by_month
 from .pages.nav import nav as make_nav
 
 
+#: The navigation section that lists the pages people write in ``docs/``, after the generated ones.
+HANDWRITTEN_SECTION = "About this site"
+
+
 @dataclass
 class BuildPlan:
     """Everything a build would write.
@@ -33,8 +37,8 @@ class BuildPlan:
     Attributes:
         files: ``docs/``-relative path → UTF-8 bytes, for every generated page.
         edit_sources: ``docs/``-relative path → project-relative file to edit.
-        nav: MkDocs ``nav`` (list of single-key mappings), generated pages only;
-            hand-written pages are added by the hook.
+        nav: MkDocs ``nav`` (list of single-key mappings): the generated pages, then
+            the hand-written pages under "About this site" (see :data:`HANDWRITTEN_SECTION`).
         warnings: Messages that do not stop the build.
         mentions: page path → glossary terms mentioned on it.
         links: Every page-to-page link found in prose.
@@ -100,6 +104,8 @@ def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None,
     letters = [(d.title.split(": ", 1)[1], d.path) for d in by_kind[PageKind.GLOSSARY] if d.path != GLOSSARY]
     tag_pages = [(d.title.split(": ", 1)[1], d.path) for d in by_kind[PageKind.TAGS][1:]]
     nav = make_nav(project, shown, months, letters, tag_pages)
+    if handwritten:
+        nav.append({HANDWRITTEN_SECTION: [{title_of(text, p): p} for p, text in sorted(handwritten.items())]})
     return BuildPlan(files, edit_sources, nav, site.warnings, {p: m for p, m in index.mentions.items()},
                      index.links, unlinked, {d.path: d.kind for d in all_drafts})
 

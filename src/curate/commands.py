@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from . import cache, writer
+from . import cache, mkdocs_config, writer
 from .errors import ContentError, Problem
 from .writer import MANIFEST, WritePlan, apply, plan_writes, read_manifest
 
@@ -147,7 +147,8 @@ def prepare(root: Path, force: bool = False, link_report: bool = False,
     return result
 
 
-def build(root: os.PathLike | str, force: bool = False, strict: bool = False) -> BuildResult:
+def build(root: os.PathLike | str, force: bool = False, strict: bool = False,
+          store: Optional[cache.Store] = None) -> BuildResult:
     """Run a build: write every generated page that changed.
 
     Holds ``.curate-cache/build.lock`` throughout, and first completes or
@@ -157,6 +158,8 @@ def build(root: os.PathLike | str, force: bool = False, strict: bool = False) ->
         root: Project folder.
         force: Overwrite hand-edited generated pages, saving a backup first.
         strict: Treat warnings as errors (nothing is written).
+        store: The cache of cleaned sources and drafts (``.curate-cache/``); the live
+            preview passes one that also keeps its entries in memory between builds.
 
     Raises:
         ContentError: Invalid content, a failed quote check, hand-edited pages
@@ -173,7 +176,7 @@ def build(root: os.PathLike | str, force: bool = False, strict: bool = False) ->
     with writer.lock(root):
         notes = writer.recover(docs).notes
         try:
-            result = _build_locked(root, docs, force, strict)
+            result = _build_locked(root, docs, force, strict, store)
         except ContentError as exc:
             for note in notes:
                 exc.add_note(note)
@@ -182,11 +185,11 @@ def build(root: os.PathLike | str, force: bool = False, strict: bool = False) ->
         return result
 
 
-def _build_locked(root: Path, docs: Path, force: bool, strict: bool) -> BuildResult:
+def _build_locked(root: Path, docs: Path, force: bool, strict: bool, store: Optional[cache.Store]) -> BuildResult:
     manifest = read_manifest(docs)
     print_ = cache.fingerprint(root, set(manifest.files))
     result = None if force else _unchanged_since_last_build(root, docs, manifest, print_)
-    store = cache.Store(root)
+    store = store if store is not None else cache.Store(root)
     if result is None:
         result = prepare(root, force, store=store)
         assert result.writes is not None  # prepare always plans the writes
@@ -226,6 +229,8 @@ def _unchanged_since_last_build(root: Path, docs: Path, manifest, print_: str) -
     if not state or not manifest.files or state.get("fingerprint") != {
             "inputs": print_, "manifest": writer.sha256((docs / MANIFEST).read_bytes())}:
         return None
+    if not _config_current(docs, manifest):
+        return None
     for path, entry in manifest.files.items():
         try:
             if writer.sha256((docs / path).read_bytes()) != entry.get("sha256"):
@@ -233,6 +238,15 @@ def _unchanged_since_last_build(root: Path, docs: Path, manifest, print_: str) -
         except OSError:
             return None
     return BuildResult(unchanged=sorted(manifest.files), warnings=list(state.get("warnings", [])))
+
+
+def _config_current(docs: Path, manifest) -> bool:
+    """Whether ``docs/.curate-mkdocs.json`` holds what the manifest gives (see :mod:`curate.mkdocs_config`)."""
+    try:
+        current = (docs / mkdocs_config.FILE).read_bytes()
+    except OSError:
+        return False
+    return current == mkdocs_config.config_bytes(manifest.nav, set(manifest.files))
 
 
 def _strict(warning: str) -> str:
@@ -293,6 +307,8 @@ def check(root: os.PathLike | str, today: Optional[_dt.date] = None) -> CheckRes
     manifest_path = root / "docs" / MANIFEST
     if not out.errors and (not manifest_path.exists() or manifest_path.read_bytes() != writes.manifest.to_bytes()):
         out.errors.append(f"docs/{MANIFEST}: out of date; a build would rewrite it")
+    if not out.errors and not _config_current(root / "docs", writes.manifest):
+        out.errors.append(f"docs/{mkdocs_config.FILE}: out of date; a build would rewrite it")
     out.warnings += result.warnings
     project = result.project  # loaded once, by prepare
     from .build import review_warnings

@@ -1,46 +1,48 @@
-"""MkDocs hooks: regenerate pages before every build, set the nav and edit links.
+"""MkDocs hooks: regenerate pages before every build, a small search index, light pages, a fast preview.
 
-``mkdocs.yml`` loads these through the thin ``scripts/mkdocs_hooks.py``. Events
-(see https://www.mkdocs.org/dev-guide/plugins/#events):
+``mkdocs.yml`` loads these through the thin ``scripts/mkdocs_hooks.py``. What a
+reader sees does not depend on them: the navigation and edit links come from
+files any renderer that reads ``mkdocs.yml`` understands (``docs/.curate-mkdocs.json``,
+``overrides/``), and the knowledge map's links are Markdown links. The hooks do
+what only MkDocs needs (events: https://www.mkdocs.org/dev-guide/plugins/#events):
 
 * ``on_startup``: remembers whether this is ``mkdocs serve``.
-* ``on_pre_build``: runs ``curate build`` (so ``mkdocs serve`` with
-  ``watch: [content_sources]`` regenerates pages when a source changes), then
-  sets ``nav`` from the manifest plus every hand-written page. Under ``serve``
-  a content error is logged and the server keeps the last good pages; under
+* ``on_pre_build``: runs ``curate build`` (so the pages are current), then sets
+  ``nav`` from the manifest (as ``docs/.curate-mkdocs.json`` holds it, which
+  ``mkdocs.yml`` read before the build may have changed). Under ``serve`` a
+  content error is logged and the server keeps the last good pages; under
   ``build`` it stops the build.
-* ``on_page_markdown``: points "edit this page" at the file an editor should
-  change (``curate.edit`` in the front matter; the page itself when
-  hand-written), under ``extra.curate.edit_base_url``; and HTML-escapes a
-  generated page's ``title`` and ``description``, which MkDocs and Material
-  put into the nav, ``<title>``, the header and a ``<meta>`` attribute as
-  HTML, so they show exactly as written and never become markup (nav section
-  names are escaped for the same reason).
-* ``on_page_content``: resolves ``.md`` links inside raw HTML (the knowledge
-  map) exactly as MkDocs resolves Markdown links.
+* ``on_page_content``: leaves the footnotes (citations) out of the search index.
+* ``on_page_context``: shapes the page's search entries after Material's search
+  plugin made them (:func:`curate.mkdocs_output.shape_entries`).
 * ``on_post_page``: gives Material's search dialog and page-loading bar the
   accessible names axe-core asks for (rules ``aria-dialog-name`` and
-  ``aria-progressbar-name``); Material 9.7's templates leave them unnamed.
+  ``aria-progressbar-name``; Material 9.7's templates leave them unnamed, Zensical's
+  name them), then collapses the page's whitespace
+  (:func:`curate.mkdocs_output.collapse_whitespace`).
+* ``on_serve`` and the ``on_files``/``on_nav``/``on_env``/``on_post_build``
+  events: the live preview of :mod:`curate.preview`, which re-renders only the
+  pages a save changed.
 """
 
 from __future__ import annotations
 
-import html
 import logging
-import posixpath
 import re
 import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
-from .build import title_of
-from .commands import build, handwritten_pages
+from . import mkdocs_config, mkdocs_output, preview
+from .commands import build
 from .errors import ContentError
+from .render import NOT_SEARCHED
 from .writer import read_manifest
 
 log = logging.getLogger("mkdocs.hooks.curate")
-_state = {"command": "build"}
+_state: dict = {"command": "build", "separator": ("", None)}
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -48,16 +50,21 @@ def on_startup(command: str, dirty: bool) -> None:
     _state["command"] = command
 
 
-def on_pre_build(config) -> None:
-    """Run ``curate build`` and set the nav (see module docstring)."""
+def run_curate(config) -> bool:
+    """Run ``curate build`` for ``config``'s project; log what it did.
+
+    Returns:
+        Whether it succeeded (under ``serve`` a content error is printed and ``False``
+        returned: the preview keeps the last good pages).
+
+    Raises:
+        PluginError: A content error, except under ``serve``.
+    """
     root = Path(config.config_file_path).parent
-    docs = Path(config.docs_dir)
+    if _state["command"] == "serve" and "store" not in _state:
+        _state["store"] = preview.KeptStore(root)
     try:
-        result = build(root)
-        changed = len(result.written) + len(result.deleted)
-        log.info(f"curate: {changed} page(s) written, {len(result.unchanged)} unchanged")
-        for w in result.warnings:
-            log.info(f"curate warning: {w}")
+        result = build(root, store=_state.get("store"))
     except ContentError as exc:
         message = "curate build failed; pages were not changed:\n" + "\n".join(p.format() for p in exc.problems)
         if _state["command"] == "serve":
@@ -65,59 +72,76 @@ def on_pre_build(config) -> None:
             # error and the server would hang until it is fixed. The last good pages stay.
             print(f"ERROR   -  {message}\n           The preview keeps the last good pages; "
                   "save a fix and it rebuilds.", file=sys.stderr, flush=True)
-        else:
-            raise PluginError(message) from None
-    manifest = read_manifest(docs)
-    nav = list(manifest.nav)
-    hand = handwritten_pages(docs, set(manifest.files))
-    if hand and nav:
-        nav.append({"About this site": [{title_of(text, p): p} for p, text in sorted(hand.items())]})
+            return False
+        raise PluginError(message) from None
+    changed = len(result.written) + len(result.deleted)
+    log.info(f"curate: {changed} page(s) written, {len(result.unchanged)} unchanged")
+    for w in result.warnings:
+        log.info(f"curate warning: {w}")
+    preview.note_build(result)
+    return True
+
+
+def on_pre_build(config) -> None:
+    """Run ``curate build`` and set the nav (see module docstring)."""
+    run_curate(config)
+    nav = read_manifest(Path(config.docs_dir)).nav
     if nav:
-        config.nav = _html_nav(nav)
+        config.nav = html_nav(nav)
 
 
-def _html_nav(nav: list) -> list:
-    """The nav with every title HTML-escaped (MkDocs renders nav titles as HTML)."""
-    return [{html.escape(k, quote=False): _html_nav(v) if isinstance(v, list) else v for k, v in item.items()}
-            if isinstance(item, dict) else item for item in nav]
+def html_nav(nav: list) -> list:
+    """The MkDocs nav of a manifest's nav (titles HTML-safe): see :func:`curate.mkdocs_config.html_nav`."""
+    return mkdocs_config.html_nav(nav)
 
 
-def on_page_markdown(markdown: str, page, config, files) -> str:
-    """Set ``page.edit_url``; make a generated page's title and description HTML-safe."""
-    generated = page.meta.get("curate")
-    if isinstance(generated, dict) and generated.get("generated"):
-        for key, quote in (("title", False), ("description", True)):
-            if isinstance(page.meta.get(key), str):
-                page.meta[key] = html.escape(page.meta[key], quote=quote)
-    base = (config.extra.get("curate") or {}).get("edit_base_url", "")
-    if base:
-        curate_meta = page.meta.get("curate") or {}
-        target = curate_meta.get("edit") if isinstance(curate_meta, dict) else None
-        page.edit_url = base + (target or f"{Path(config.docs_dir).name}/{page.file.src_uri}")
-    return markdown
-
-
-_RAW_LINK = re.compile(r'(<a\b[^>]*\bhref=")([^":#?]+\.md)(#[^"]*)?(")')
+_FOOTNOTES = '<div class="footnote">'
 
 
 def on_page_content(html: str, page, config, files) -> str:
-    """Rewrite ``href="x.md"`` in raw HTML blocks to the page's URL."""
-    if 'class="curate-map"' not in html:
-        return html
-
-    def repl(m: re.Match) -> str:
-        src = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri), m.group(2)))
-        target = files.get_file_from_path(src)
-        if target is None:
-            log.warning(f"{page.file.src_uri}: knowledge map links to '{m.group(2)}', which is not a page")
-            return m.group()
-        return m.group(1) + target.url_relative_to(page.file) + (m.group(3) or "") + m.group(4)
-
-    return _RAW_LINK.sub(repl, html)
+    """Leave the footnotes out of search: they cite sources, and every citation repeats a title."""
+    return html.replace(_FOOTNOTES, f'<div class="footnote" {NOT_SEARCHED}>', 1)
 
 
-# Material's markup → the same with an accessible name (WAI-ARIA 1.2: dialogs and progress
-# bars need one). Patched in the output rather than by forking Material's templates.
+def search_plugin(config):
+    """Material's search plugin of ``config``, or ``None`` when search is off."""
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        if index is not None and isinstance(getattr(index, "entries", None), list):
+            return plugin
+    return None
+
+
+def _separator(plugin) -> re.Pattern:
+    text = plugin.config.separator or r"[\s\-]+"
+    if _state["separator"][0] != text:
+        _state["separator"] = (text, re.compile(text))
+    return _state["separator"][1]
+
+
+_BARE_EXCLUDE = re.compile(rf"\s{NOT_SEARCHED}(?:=\"[^\"]*\")?(?=[\s>/])")
+
+
+@event_priority(-50)  # after Material's search plugin has indexed the page
+def on_page_context(context, page, config, nav):
+    """Shape the entries Material's search plugin made of this page (see :mod:`curate.mkdocs_output`)."""
+    # Material's plugin removes data-search-* attributes that carry a value; attr_list writes a
+    # bare one ({ data-search-exclude }), removed here.
+    page.content = _BARE_EXCLUDE.sub("", page.content)
+    plugin = search_plugin(config)
+    if plugin is None:
+        return context
+    entries = plugin.search_index.entries
+    start = len(entries)
+    while start > 0 and entries[start - 1]["location"].split("#", 1)[0] == page.url:
+        start -= 1
+    if start < len(entries):
+        h1 = next((item.id for item in page.toc if item.level == 1), None) if page.toc else None
+        entries[start:] = mkdocs_output.shape_entries(entries[start:], page.url, h1, _separator(plugin))
+    preview.note_entries(page.url, entries[start:])
+    return context
+
+
 _A11Y_NAMES = (
     ('<div class="md-search" data-md-component="search" role="dialog">',
      '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">'),
@@ -127,12 +151,39 @@ _A11Y_NAMES = (
 
 
 def on_post_page(output: str, page, config) -> str:
-    """Name Material's search dialog and progress bar for assistive technology."""
+    """Name Material's search dialog and progress bar; collapse the page's whitespace."""
     for before, after in _A11Y_NAMES:
         output = output.replace(before, after, 1)
-    return output
+    return mkdocs_output.collapse_whitespace(output)
 
 
 def on_post_template(output_content: str, template_name: str, config) -> str:
-    """The same names on theme-only pages such as ``404.html``."""
+    """The same for theme-only pages such as ``404.html``."""
+    if not template_name.endswith(".html"):
+        return output_content
     return on_post_page(output_content, None, config)
+
+
+# --- the live preview (curate.preview) ---------------------------------------------------------
+
+def on_files(files, config):
+    """Remember the build's files (for the preview)."""
+    preview.note_files(files, config)
+    return files
+
+
+def on_nav(nav, config, files):
+    """Remember the build's navigation (for the preview)."""
+    preview.note_nav(nav)
+    return nav
+
+
+def on_env(env, config, files):
+    """Remember the theme's environment (for the preview)."""
+    preview.note_env(env)
+    return env
+
+
+def on_serve(server, config, builder):
+    """Under ``mkdocs serve``: one build per save, re-rendering only what changed."""
+    return preview.attach(server, config, builder, run_curate)

@@ -320,7 +320,7 @@ def references_section(page_path: str, refs: list[Reference]) -> str:
         else:
             cited = "Cited: " + "; ".join(f"{letter(i)}. {p}" for i, p in enumerate(places)) + "."
         items.append(f"{ref.number}. {back} {bib}. {cited}\n    {{ #{ref.anchor} }}")
-    return ("## References\n\n" + "\n".join(items)) if items else ""
+    return (heading(2, "References", searched=False) + "\n\n" + "\n".join(items)) if items else ""
 
 
 INSERTION_CLASS = "curate-insertion"
@@ -472,7 +472,7 @@ def fed_pages(page_path: str, pages: list[tuple[str, str, str]]) -> str:
     """``## Explainers built on this article`` with a link per ``(path, title, description)``, or ``''``."""
     if not pages:
         return ""
-    return ("## Explainers built on this article\n\n"
+    return (heading(2, "Explainers built on this article", searched=False) + "\n\n"
             + bullet_links(page_path, [(path, title, escape(text)) for path, title, text in pages]))
 
 
@@ -507,10 +507,29 @@ def cleaning_report(source: Source) -> str:
     return "\n".join(lines)
 
 
-def heading(level: int, text: str, anchor: Optional[str] = None) -> str:
-    """An ATX heading with an explicit id when ``anchor`` is given."""
+#: Material's attribute for what its search leaves out (https://squidfunk.github.io/mkdocs-material/
+#: plugins/search/): on a heading, the whole section; on a paragraph, the paragraph. Its search plugin
+#: removes the attribute from the page once the page is indexed.
+NOT_SEARCHED = "data-search-exclude"
+
+
+def heading(level: int, text: str, anchor: Optional[str] = None, searched: bool = True) -> str:
+    """An ATX heading, with an explicit id when ``anchor`` is given.
+
+    Args:
+        level: 1 to 6.
+        text: Plain text (escaped here).
+        anchor: The heading's id.
+        searched: ``False`` leaves the heading's whole section out of the search index.
+    """
     h = "#" * level + " " + escape(text)
-    return h + (f" {{ #{anchor} }}" if anchor else "")
+    attrs = ([f"#{anchor}"] if anchor else []) + ([] if searched else [NOT_SEARCHED])
+    return h + (f" {{ {' '.join(attrs)} }}" if attrs else "")
+
+
+def not_searched(paragraph: str) -> str:
+    """A Markdown paragraph marked so search leaves it out (attr_list on its own last line)."""
+    return f"{paragraph}\n{{ {NOT_SEARCHED} }}"
 
 
 def date_iso(d: Optional[PartialDate]) -> Optional[str]:

@@ -59,6 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import mkdocs_config
 from .cache import CACHE_DIR
 from .errors import ContentError, Problem
 
@@ -401,6 +402,14 @@ def apply(docs: Path, plan: WritePlan) -> list[tuple[str, str]]:
     ops += [Op(c.path, c.seen, None, edit=c.edit) for c in plan.by_action("delete")]
     ops.sort(key=lambda op: op.path)
     manifest_bytes = plan.manifest.to_bytes()
+    # The nav and edit targets as MkDocs configuration (mkdocs.yml inherits it; see mkdocs_config),
+    # committed with the pages, before the manifest, which stays the last file written.
+    config_path = docs / mkdocs_config.FILE
+    config_bytes = mkdocs_config.config_bytes(plan.manifest.nav, set(plan.manifest.files))
+    config_current = config_path.read_bytes() if config_path.is_file() else None
+    if config_current != config_bytes:
+        ops.append(Op(mkdocs_config.FILE, None if config_current is None else sha256(config_current),
+                      sha256(config_bytes), config_bytes))
     manifest_path = docs / MANIFEST
     current = manifest_path.read_bytes() if manifest_path.is_file() else None
     if current != manifest_bytes:

@@ -18,9 +18,21 @@ LIST_MAX = 60      # pages or sources listed in full on the home page and the so
 BACKLINKS_MAX = 20  # "Pages that link here" entries shown on a page
 
 
+def html_text(text: str) -> str:
+    """``text`` safe in HTML element text and in a double-quoted attribute (``& < > "`` as entities).
+
+    MkDocs with Material, and Zensical, put a page's front-matter ``title`` and ``description``
+    and the navigation's titles into HTML as they are (``<title>``, the header, the nav,
+    ``<meta name="description" content="…">``), so curate writes them HTML-safe: they show
+    exactly as written and never become markup, with no hook needed.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 def front_matter(title: str, description: str, edit: str, inputs: list[str], **extra: object) -> dict:
-    """A generated page's front matter: title, description, ``extra`` keys that are set, then ``curate``."""
-    fm: dict = {"title": title, "description": description}
+    """A generated page's front matter: title, description (both :func:`html_text`), ``extra`` keys
+    that are set, then ``curate``."""
+    fm: dict = {"title": html_text(title), "description": html_text(description)}
     fm.update({k: v for k, v in extra.items() if v not in (None, [], "")})
     fm["curate"] = {"generated": True, "edit": edit, "inputs": inputs}
     return fm
@@ -55,7 +67,7 @@ def backlinks_tail(path: str, index: LinkIndex, preferred: set[str], leave_out: 
         return render.sentence_markdown(incoming[src], draft.insertions if draft is not None else frozenset())
 
     items = [(src, index.titles.get(src, src), f"“{context(src)}”" if incoming[src] else "") for src in shown]
-    return ("## Pages that link here\n\n" + render.bullet_links(path, items, preview)
+    return (render.heading(2, "Pages that link here", searched=False) + "\n\n" + render.bullet_links(path, items, preview)
             + (f"\n\n…and {more:,} more pages." if more else ""))
 
 

@@ -137,7 +137,7 @@ class ExplainerBuilder(Builder):
         d.head.append(f"**{escape(spec.description)}**")
         review = render.review_line(spec)
         based_on = render.sources_line(page_sources)
-        d.head.append("  \n".join(line for line in (based_on, review) if line))
+        d.head.append(render.not_searched("  \n".join(line for line in (based_on, review) if line)))
         intro = site.project.intros.get(spec.intro_rel, "").strip()
         if intro:
             d.prose.append(intro)
@@ -193,10 +193,10 @@ class ExplainerBuilder(Builder):
         for spec, d in zip(pages, drafts):
             d.tail = []
             if d.quotes:
-                d.tail.append("## In their own words\n\n" + "\n\n".join(render.quote_markdown(q, f)
+                d.tail.append(render.heading(2, "In their own words", searched=False) + "\n\n" + "\n\n".join(render.quote_markdown(q, f)
                                                                          for q, f in d.quotes))
             related = spec.related or computed[spec.id]
-            d.tail.append("## Related pages\n\n" + render.bullet_links(
+            d.tail.append(render.heading(2, "Related pages", searched=False) + "\n\n" + render.bullet_links(
                 d.path, [(site.pages[r].docs_path, site.pages[r].title, escape(site.pages[r].description))
                          for r in related], preview=frozenset(explainer_paths)) if related else "")
             related_paths = {site.pages[r].docs_path for r in related}

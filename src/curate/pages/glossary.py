@@ -13,6 +13,9 @@ from .common import GLOSSARY, GLOSSARY_DIR, first_pages, front_matter
 GLOSSARY_MAX = 60   # glossary terms on one page; more are split into a page per initial letter
 MENTIONS_MAX = 10   # "Mentioned on" entries shown for a glossary term
 _EDIT = "content_sources/glossary.yml"
+# A term's definition is a search result, but after the explainers: a query leads to the page
+# that explains it (explainers have search boost 2), then to the glossary.
+_SEARCH = {"boost": 0.5}
 
 
 def initial(term: str) -> str:
@@ -27,6 +30,21 @@ def glossary_pages(terms: list[GlossaryTerm]) -> dict[str, str]:
         return {t.term: GLOSSARY for t in terms}
     slugs = {"0–9": "0-9", "Other": "other"}
     return {t.term: f"{GLOSSARY_DIR}/{slugs.get(initial(t.term), initial(t.term).lower())}.md" for t in terms}
+
+
+def fact_list(facts: list[tuple[str, bool]]) -> list[str]:
+    """A term's facts as a list; a fact search should skip is marked (see :data:`render.NOT_SEARCHED`).
+
+    The pages a term is explained and mentioned on are indexed themselves, so their titles are
+    not indexed again under every term. attr_list cannot mark one item of a Markdown list, so
+    such a list is written as HTML whose items hold Markdown (``md_in_html``): the page shows
+    the same ``<ul>``.
+    """
+    if all(searched for _, searched in facts):
+        return [f"- {text}" for text, _ in facts]
+    return (["<ul markdown>"]
+            + [f"<li markdown{'' if searched else ' ' + render.NOT_SEARCHED}>{text}</li>" for text, searched in facts]
+            + ["</ul>"])
 
 
 class GlossaryBuilder(Builder):
@@ -44,7 +62,7 @@ class GlossaryBuilder(Builder):
         inputs = [_EDIT]
         gd = render.PageDraft(GLOSSARY, "Glossary", self.kind,
                               front_matter("Glossary", "Every term used on this site, what it means and where it "
-                                           "is explained.", _EDIT, inputs), _EDIT, inputs)
+                                           "is explained.", _EDIT, inputs, search=_SEARCH), _EDIT, inputs)
         gd.head.append(render.heading(1, "Glossary"))
         gd.head.append("Every term used on this site, what it means, and the pages that explain and mention it.")
         explainer_set = {p.docs_path for p in project.pages}
@@ -63,26 +81,27 @@ class GlossaryBuilder(Builder):
                 letter = initial(term.term)
                 page_draft = letter_drafts[where] = render.PageDraft(
                     where, f"Glossary: {letter}", self.kind,
-                    front_matter(f"Glossary: {letter}", f"Glossary terms under {letter}.", _EDIT, inputs),
+                    front_matter(f"Glossary: {letter}", f"Glossary terms under {letter}.", _EDIT, inputs,
+                                 search=_SEARCH),
                     _EDIT, inputs)
                 page_draft.head.append(render.heading(1, f"Glossary: {letter}"))
             else:
                 page_draft = letter_drafts[where]
             mentioned_on = sorted(pages_mentioning.get(term.term, []))
             block = [render.heading(2, term.term, term.anchor), "", escape(term.definition)]
-            facts = []
+            facts: list[tuple[str, bool]] = []  # (Markdown, searched)
             if term.aliases:
-                facts.append("- Also written: " + ", ".join(escape(a) for a in term.aliases))
+                facts.append(("Also written: " + ", ".join(escape(a) for a in term.aliases), True))
             if term.page:
                 p = site.pages[term.page]
-                facts.append(f"- Explained on: [{escape(p.title)}]({relative_link(where, p.docs_path)})")
+                facts.append((f"Explained on: [{escape(p.title)}]({relative_link(where, p.docs_path)})", False))
             if mentioned_on:
                 shown, more = first_pages(mentioned_on, MENTIONS_MAX, explainer_set)
-                facts.append("- Mentioned on: " + ", ".join(f"[{escape(index.titles[m])}]({relative_link(where, m)})"
-                                                             for m in shown)
-                             + (f" and {more:,} more pages" if more else ""))
+                facts.append(("Mentioned on: " + ", ".join(f"[{escape(index.titles[m])}]({relative_link(where, m)})"
+                                                           for m in shown)
+                              + (f" and {more:,} more pages" if more else ""), False))
             if facts:
-                block += [""] + facts
+                block += [""] + fact_list(facts)
             page_draft.tail.append("\n".join(block))
         if letter_drafts:  # a large glossary: the glossary page lists every term, by initial letter
             by_letter: dict[str, list[str]] = {}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .. import render
-from ..knowledge_map import Node, render_svg
-from ..linking import escape
+from ..knowledge_map import Node, render_map
+from ..linking import escape, relative_link
 from .base import Builder, DraftCache, LinkIndex, PageKind, Site, digest
 from .common import (HOME, LIST_MAX, SOURCES_INDEX, backlinks_tail, date_span, explainer_sections, front_matter,
                      shown_sources)
@@ -43,7 +43,7 @@ class HomeBuilder(Builder):
                               project.site.description)
         hd.head.append(render.heading(1, project.site.title))
         hd.head.append(f"**{escape(project.site.description)}**")
-        hd.head.append(render.based_on_line(project.sources))
+        hd.head.append(render.not_searched(render.based_on_line(project.sources)))
         intro = project.intros.get(project.site.intro_rel, "").strip()
         if intro:
             hd.prose.append(intro)
@@ -58,23 +58,24 @@ class HomeBuilder(Builder):
             edges = {(link.source_page, link.target_page) for link in index.links
                      if link.source_page in explainer_paths and link.target_page in explainer_paths}
             if project.pages and len(project.pages) <= LIST_MAX:
-                hd.tail.append("## Pages\n\n" + render.bullet_links(
+                hd.tail.append(render.heading(2, "Pages", searched=False) + "\n\n" + render.bullet_links(
                     HOME, [(p.docs_path, p.title, escape(p.description)) for p in project.pages]))
             elif project.pages:  # a large site: one line per navigation section instead of every page
                 sections = explainer_sections(project)
-                hd.tail.append(f"## Pages\n\n{len(project.pages):,} pages in {len(sections):,} sections of the "
+                hd.tail.append(render.heading(2, "Pages", searched=False) + f"\n\n{len(project.pages):,} pages in {len(sections):,} sections of the "
                                "navigation; each line leads to the first page of a section.\n\n" + render.bullet_links(
                                    HOME, [(ps[0].docs_path, label, f"{len(ps):,} pages") for label, ps in sections]))
             if project.pages:
-                hd.tail.append("## Knowledge map\n\nEach circle is a page; a line joins two pages when one links "
-                               "to the other.\n\n" + render_svg([Node(p.docs_path, p.title) for p in project.pages],
-                                                                edges))
+                knowledge_map = render_map([Node(p.docs_path, p.title) for p in project.pages], edges,
+                                           lambda path: relative_link(HOME, path))
+                hd.tail.append(render.heading(2, "Knowledge map", searched=False) + "\n\nEach circle is a page; a "
+                               "line joins two pages when one links to the other.\n\n" + knowledge_map)
             shown = shown_sources(project)
             if shown and len(shown) <= LIST_MAX:
-                hd.tail.append("## Sources\n\n" + render.bullet_links(
+                hd.tail.append(render.heading(2, "Sources", searched=False) + "\n\n" + render.bullet_links(
                     HOME, [(s.docs_path, s.title, s.meta.date_text()) for s in shown]))
             elif shown:
-                hd.tail.append(f"## Sources\n\n{len(shown):,} articles, {date_span(shown)}, listed by "
+                hd.tail.append(render.heading(2, "Sources", searched=False) + f"\n\n{len(shown):,} articles, {date_span(shown)}, listed by "
                                f"month of publication on the [Sources]({SOURCES_INDEX}) page.")
             hd.tail.append(backlinks_tail(HOME, index, explainer_paths | {HOME}))
         return []

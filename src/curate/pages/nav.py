@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..model import Project, Source
-from .common import GLOSSARY, HOME, NAV_MAX, SOURCES_INDEX, TAGS, chunks, explainer_sections
+from .common import GLOSSARY, HOME, NAV_MAX, SOURCES_INDEX, TAGS, explainer_sections
 
 SECTIONS_MAX = 12  # sections side by side in the navigation before they are put in sections
 
@@ -17,8 +17,10 @@ def nav(project: Project, shown_sources: list[Source], months: Optional[list] = 
     A small site gets one navigation section per ``group`` and every source under Reference.
     A large one keeps every level short, so each page carries only its own part of the nav
     (``navigation.prune``): groups become sections inside one "Explainers" section, a group
-    longer than :data:`NAV_MAX` is split into runs, and sources are listed by year and month
-    of publication, each month led by its page of sources.
+    longer than :data:`NAV_MAX` is split into runs, and sources are reached by year and month
+    of publication through each month's page of sources. The sources themselves are not
+    listed a second time in the nav (every page would carry its month's list; ``mkdocs.yml``
+    names them in ``not_in_nav``).
     """
     nav: list = [{"Home": HOME}]
     sections = explainer_sections(project)
@@ -27,15 +29,13 @@ def nav(project: Project, shown_sources: list[Source], months: Optional[list] = 
         nav.extend(entries)
     else:
         nav.append({project.site.explainers_group: nested(entries)})
+    sources: list
     if not months:
         sources = [{"Sources": SOURCES_INDEX}] + [{s.title: s.docs_path} for s in shown_sources]
     else:
         years: dict[str, list] = {}
         for (year, _), label, path, ss in months:
-            entries = [{s.title: s.docs_path} for s in ss]
-            runs = chunks(label, entries)
-            body = [path] + (entries if len(runs) == 1 else [{lab: items} for lab, items in runs])
-            years.setdefault(str(year) if year else "Date unknown", []).append({label: body})
+            years.setdefault(str(year) if year else "Date unknown", []).append({label: path})
         sources = [{"Sources": SOURCES_INDEX}] + (
             [{y: nested(ms)} for y, ms in years.items()] if len(months) > SECTIONS_MAX and len(years) > 1
             else [m for ms in years.values() for m in ms])

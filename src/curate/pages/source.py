@@ -68,7 +68,9 @@ class SourceBuilder(Builder):
         inputs = [source.path_rel] + ([meta_rel] if meta_rel != source.path_rel else [])
         description = f"Source article: {source.meta.topic or source.title}"
         # A source carries the tags of the pages it feeds, so the tags index lists it with them.
-        fm = front_matter(source.title, description, meta_rel, inputs, tags=tags, search={"boost": 0.2})
+        # Search leaves source pages out: every passage a page shows is indexed on that page
+        # (an explainer), and a source is reached from the citations and the Sources pages.
+        fm = front_matter(source.title, description, meta_rel, inputs, tags=tags, search={"exclude": True})
         d = render.PageDraft(source.docs_path, source.title, self.kind, fm, meta_rel, inputs, description)
         d.head.append(render.heading(1, source.title))
         d.head.append(render.source_metadata(source))

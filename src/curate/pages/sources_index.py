@@ -38,9 +38,10 @@ class SourcesIndexBuilder(Builder):
     def finish(self, site: Site, index: LinkIndex, drafts: list[render.PageDraft]) -> list[render.PageDraft]:
         shown = sorted(shown_sources(site.project), key=by_date)
         inputs = ([s.path_rel for s in shown] if len(shown) <= LIST_MAX else []) or [_EDIT]
+        # Lists of sources are not indexed for search: each source is found by its own page.
         sd = render.PageDraft(SOURCES_INDEX, "Sources", self.kind,
                               front_matter("Sources", "The articles this site is built from, with their metadata.",
-                                           _EDIT, inputs, search={"boost": 0.5}),
+                                           _EDIT, inputs, search={"exclude": True}),
                               _EDIT, inputs)
         sd.head.append(render.heading(1, "Sources"))
         sd.head.append("The articles this site is built from, in order of publication, oldest first. Each is kept "
@@ -55,7 +56,7 @@ class SourcesIndexBuilder(Builder):
                 m_inputs = [s.path_rel for s in ss]
                 md = render.PageDraft(path, f"Sources: {label}", self.kind,
                                       front_matter(f"Sources: {label}", f"The articles published in {label}.",
-                                                   _EDIT, m_inputs, search={"boost": 0.5}),
+                                                   _EDIT, m_inputs, search={"exclude": True}),
                                       _EDIT, m_inputs)
                 md.head.append(render.heading(1, f"Sources: {label}"))
                 md.tail.append(render.bullet_links(path, [entry(s) for s in ss]))

@@ -12,6 +12,9 @@ from .source import source_tags
 
 TAGGED_MAX = 60     # tagged pages listed on the tags page; more get a page per tag
 _EDIT = "content_sources/curation.yml"
+# Pages listed by tag are found by their own tags (Material's search indexes a page's tags), so
+# the lists of them are not indexed a second time.
+_NOT_SEARCHED = {"exclude": True}
 
 
 def tag_pages(tags: list[str]) -> dict[str, str]:
@@ -40,7 +43,8 @@ class TagsBuilder(Builder):
         project = site.project
         inputs = [_EDIT]
         td = render.PageDraft(TAGS, "Tags", self.kind,
-                              front_matter("Tags", "Pages of this site by tag.", _EDIT, inputs), _EDIT, inputs)
+                              front_matter("Tags", "Pages of this site by tag.", _EDIT, inputs, search=_NOT_SEARCHED),
+                              _EDIT, inputs)
         td.head.append(render.heading(1, "Tags"))
         tag_drafts: list[render.PageDraft] = []
         tagged: dict[str, int] = {}
@@ -55,7 +59,7 @@ class TagsBuilder(Builder):
             for tag, path in paths.items():
                 tdd = render.PageDraft(path, f"Tag: {tag}", self.kind,
                                        front_matter(f"Tag: {tag}", f"Pages of this site tagged “{tag}”.", _EDIT,
-                                                    inputs), _EDIT, inputs)
+                                                    inputs, search=_NOT_SEARCHED), _EDIT, inputs)
                 tdd.head.append(render.heading(1, f"Tag: {tag}"))
                 tdd.head.append("<!-- material/tags { include: [" + json.dumps(tag) + "], toc: false } -->")
                 tag_drafts.append(tdd)
