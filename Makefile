@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install pages site serve check test test-unit test-build browser-deps site-offline site-zensical lint-workflow golden bench eval-import clean
+.PHONY: install pages site serve check test test-unit test-build browser-deps site-offline site-zensical lint lint-workflow golden bench eval-import clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -52,6 +52,12 @@ serve: install
 
 check: install
 	$(BIN)/curate check
+
+# ruff (style, import order and likely bugs in src, tests, benchmarks and scripts) and mypy (types in
+# src/curate); both are configured in pyproject.toml and installed by the test extra.
+lint: install
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/mypy
 
 # Chromium for the browser tests: Debian's package, never a browser download.
 browser-deps:
@@ -108,6 +114,7 @@ test-build: install
 
 test: install browser-deps
 	$(BIN)/curate check
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory lint-workflow
 	$(MAKE) --no-print-directory test-build
 	$(BIN)/python -m pytest

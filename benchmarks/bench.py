@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Benchmark curate, MkDocs, Zensical and the live preview on synthetic sites of 10, 100 and 1,000 articles (10,000 with --huge).
+"""Benchmark curate, MkDocs, Zensical and the live preview on synthetic sites of 10, 100 and 1,000 articles
+(10,000 with --huge).
 
 Run it with ``make bench`` (or ``.venv/bin/python benchmarks/bench.py``). For each size N it
 generates a project in a work folder (``bench-work/``, gitignored, unless ``--work`` says
@@ -774,7 +775,8 @@ def verdicts_13(results: dict[int, Result]) -> list[str]:
             f"{max(p.rebuilds)} rebuild per save, {p.full_builds} full builds", lat <= 2.0 and max(p.rebuilds) == 1)
     mb = r.search_bytes / 1e6
     row("search index ≤ 5 MB raw, ≤ 1 MB gzipped", BEFORE_13["search"],
-        f"{mb:.2f} MB raw, {r.search_gzip / 1e6:.2f} MB gzipped ({r.search_bytes / r.html_pages / 1024:.1f} KB per page)",
+        f"{mb:.2f} MB raw, {r.search_gzip / 1e6:.2f} MB gzipped "
+        f"({r.search_bytes / r.html_pages / 1024:.1f} KB per page)",
         r.search_bytes <= 5e6 and r.search_gzip <= 1e6)
     huge = results.get(10000)
     if huge:
@@ -790,7 +792,8 @@ def verdicts_13(results: dict[int, Result]) -> list[str]:
         cpu_big = med(r.mkdocs, "cpu") / r.html_pages
         row("`mkdocs build` time per page at N = 1,000 ≤ 1.1× that at N = 100", BEFORE_13["per_page"],
             f"{per_small * 1000:.1f} ms and {per_big * 1000:.1f} ms ({per_big / per_small:.2f}×); processor time "
-            f"{cpu_small * 1000:.1f} and {cpu_big * 1000:.1f} ms ({cpu_big / cpu_small:.2f}×)", per_big / per_small <= 1.1)
+            f"{cpu_small * 1000:.1f} and {cpu_big * 1000:.1f} ms ({cpu_big / cpu_small:.2f}×)",
+            per_big / per_small <= 1.1)
     if r.zensical:
         row("Zensical builds the same site", BEFORE_13["zensical"],
             f"{med(r.zensical):.1f} s; {kb(r.zensical_html_median)} median, {kb(r.zensical_html_max)} largest page; "
@@ -815,17 +818,19 @@ def report(results: dict[int, Result], runs: int, started: _dt.datetime, elapsed
     rows_preview = [("| N articles | first page served | save → page shown, median (min–max) | each save "
                      "| rebuilds per save | pages re-rendered | full builds | peak memory |"),
                     "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |"]
-    rows_search = ["| N articles | MkDocs `search_index.json` | gzipped | per page | Zensical `search.json` | gzipped |",
+    rows_search = ["| N articles | MkDocs `search_index.json` | gzipped | per page "
+                   "| Zensical `search.json` | gzipped |",
                    "| ---: | ---: | ---: | ---: | ---: | ---: |"]
     rows_kind = ["| N articles | page kind | pages | HTML median | largest |", "| ---: | --- | ---: | ---: | ---: |"]
     for n, r in sorted(results.items()):
         z = (f"{spread(r.zensical)} | {med(r.zensical) / r.html_pages * 1000:.1f} ms | "
              f"{max(x.peak_mb for x in r.zensical):.0f} MB") if r.zensical else "not installed | | "
-        rows_render.append(f"| {n:,} | {r.html_pages:,} | {spread(r.mkdocs)} | {med(r.mkdocs) / r.html_pages * 1000:.1f} ms "
+        rows_render.append(f"| {n:,} | {r.html_pages:,} | {spread(r.mkdocs)} "
+                           f"| {med(r.mkdocs) / r.html_pages * 1000:.1f} ms "
                            f"| {max(x.peak_mb for x in r.mkdocs):.0f} MB | {z} |")
         if r.preview and r.preview.latencies:
             p = r.preview
-            each = ", ".join(f"{k} {t:.2f} s" for k, t in zip(p.kinds, p.latencies))
+            each = ", ".join(f"{k} {t:.2f} s" for k, t in zip(p.kinds, p.latencies, strict=True))
             rows_preview.append(
                 f"| {n:,} | {p.startup:.1f} s | {statistics.median(p.latencies):.2f} s ({min(p.latencies):.2f}–"
                 f"{max(p.latencies):.2f}) | {each} | {'/'.join(str(b) for b in p.rebuilds)} | "
@@ -839,8 +844,10 @@ def report(results: dict[int, Result], runs: int, started: _dt.datetime, elapsed
         rows_time.append(
             f"| {n:,} | {r.html_pages:,} | {r.words:,} | {spread(r.clean)} | {c / n * 1000:.2f} ms | {spread(r.noop)} "
             f"[{max(r.noop_written)}] | {spread(r.change)} [{statistics.median(len(w) for w in r.change_written):g}] "
-            f"| {spread(r.intro)} [{statistics.median(len(w) for w in r.intro_written):g}] | {spread(r.mkdocs)} | {m / r.html_pages * 1000:.1f} ms | {c / m:.1%} |")
-        rows_cpu.append(f"| {n:,} | {med(r.clean, 'cpu'):.2f} s | {med(r.noop, 'cpu'):.2f} s | {med(r.change, 'cpu'):.2f} s "
+            f"| {spread(r.intro)} [{statistics.median(len(w) for w in r.intro_written):g}] | {spread(r.mkdocs)} "
+            f"| {m / r.html_pages * 1000:.1f} ms | {c / m:.1%} |")
+        rows_cpu.append(f"| {n:,} | {med(r.clean, 'cpu'):.2f} s | {med(r.noop, 'cpu'):.2f} s "
+                        f"| {med(r.change, 'cpu'):.2f} s "
                         f"| {med(r.mkdocs, 'cpu'):.2f} s | {med(r.mkdocs, 'cpu') / r.html_pages * 1000:.1f} ms |")
         rows_mem.append(f"| {n:,} | {max(x.peak_mb for x in r.clean):.0f} MB | {max(x.peak_mb for x in r.noop):.0f} MB "
                         f"| {max(x.peak_mb for x in r.change):.0f} MB | {max(x.peak_mb for x in r.mkdocs):.0f} MB |")
@@ -921,7 +928,7 @@ def report(results: dict[int, Result], runs: int, started: _dt.datetime, elapsed
         "",
         *rows_size,
         "",
-        "## Targets at N = 1,000 (issue 7)",
+        "## Targets at N = 1,000 for curate build (core issue)",
         "",
         *verdicts(results),
         "",

@@ -49,7 +49,7 @@ from types import ModuleType
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from curate import writer  # this checkout's curate, found through the line above
+from curate import writer  # noqa: E402 -- this checkout's curate, found through the sys.path line above
 
 SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM, "SIGKILL": signal.SIGKILL}
 LEFTOVERS = (writer.STAGING, writer.LEGACY_TMP_PREFIX)

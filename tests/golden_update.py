@@ -39,8 +39,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # `python tests/golden_update.py` as well as `python -m tests.golden_update`
     sys.path.insert(0, str(REPO))
 
-from curate.cli import main as curate_cli  # after the path is set above
-from tests.conftest import BIN, copy_project
+from curate.cli import main as curate_cli  # noqa: E402 -- imported after sys.path is set above
+from tests.conftest import BIN, copy_project  # noqa: E402 -- likewise, needs REPO on sys.path
 
 GOLDEN = REPO / "tests" / "golden"
 FIXTURES = REPO / "tests" / "fixtures"

@@ -26,7 +26,6 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Optional
 
 import pytest
 import yaml
@@ -42,13 +41,13 @@ FILE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.md$")
 CASES = {
     "01-non-latin-headings/article.md": (
         "---\ntitle: 开源简介\n---\n# 什么是开源\n\nOpen source means anyone may read and change the code.\n\n"
-        "# 安全威胁\n\nA leaked model file is a security threat.\n").encode("utf-8"),
+        "# 安全威胁\n\nA leaked model file is a security threat.\n").encode(),
     "02-emoji-headings/article.md": (
         "# Security threat 🚨\n\nWeights leaked within a week.\n\n## 🔥 Related Posts 🔥\n\n"
-        "- 😱 You won’t BELIEVE what this model did next!!\n").encode("utf-8"),
+        "- 😱 You won’t BELIEVE what this model did next!!\n").encode(),
     "03-yaml-hostile-titles/titles.txt": (
-        "Security threat: what a leaked Llama means\n\"Open\" source? Llama's licence explained\n"
-        "What is Llama? #1 explainer\n2024-07-23\n").encode("utf-8"),
+        b"Security threat: what a leaked Llama means\n\"Open\" source? Llama's licence explained\n"
+        b"What is Llama? #1 explainer\n2024-07-23\n"),
     "04-bom/article.md": codecs.BOM_UTF8 + b"---\ntitle: What is Llama?\n---\n# What is Llama?\n\n"
                                            b"Llama is a family of models.\n",
     "05-crlf/article.md": (b"---\r\ntitle: \"What is open source?\"\r\n---\r\n\r\n# What is open source?\r\n"
@@ -58,7 +57,7 @@ CASES = {
         b"+document.cookie)</script>\n\n<img src=\"x\" onerror=\"alert(1)\"> See <a href=\"javascript:alert(2)\">"
         b"details</a>.\n\nThe rest of the paragraph must survive.\n"),
     "07-titles-to-file-names/titles.txt": "What is ‘open source’?\nSecurity threat: Llama leak\nWhat is Llama?\n"
-                                          "What is Llama!\n".encode("utf-8"),
+                                          "What is Llama!\n".encode(),
 }
 
 
@@ -69,7 +68,7 @@ def q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def page(pid: str, sections=(), title: Optional[str] = None, description: str = "A page about it.",
+def page(pid: str, sections=(), title: str | None = None, description: str = "A page about it.",
          **extra) -> dict:
     """One page entry of the curation file (values are quoted unless given as raw YAML in ``yaml``)."""
     return {"id": pid, "title": title if title is not None else pid.replace("-", " ").capitalize(),
@@ -97,7 +96,7 @@ def curation_yaml(pages, site_title: str = "Test site", site_description: str = 
 
 
 def write_project(root: Path, articles: dict, pages=(), *, curation=None, glossary=None,
-                  intros: Optional[dict] = None, **site) -> Path:
+                  intros: dict | None = None, **site) -> Path:
     """A project in ``root``: content_sources/ from the arguments, mkdocs.yml, scripts/, docs/assets/.
 
     Args:
@@ -195,7 +194,7 @@ def text_of(fragment: str) -> str:
 
 def element_text(page_html: str, element_id: str) -> str:
     """Text of the element with this id (a ``<p>`` or heading)."""
-    m = re.search(r'<(p|h[1-6])[^>]*\bid="%s"[^>]*>(.*?)</\1>' % re.escape(element_id), page_html, re.DOTALL)
+    m = re.search(rf'<(p|h[1-6])[^>]*\bid="{re.escape(element_id)}"[^>]*>(.*?)</\1>', page_html, re.DOTALL)
     assert m, f"no element with id {element_id!r}"
     return text_of(m.group(2))
 
@@ -313,7 +312,8 @@ def test_case_inputs_match_the_shared_folder(name):
 # 1. encodings
 # =============================================================================================
 
-TWIN_TEXT = "What is Llama?\n\nMeta’s “open” licence – explained — for café owners.\n\nSecurity threat\n\nLeaks happen.\n"
+TWIN_TEXT = ("What is Llama?\n\nMeta’s “open” licence – explained — for café owners.\n\n"
+             "Security threat\n\nLeaks happen.\n")
 TWIN_META = "title: What is Llama?\npublished: 2024-08\n"
 
 
@@ -425,7 +425,7 @@ def test_undecodable_bytes_stop_the_build_naming_file_line_and_byte_offset(tmp_p
 
 
 def test_mojibake_in_utf8_is_repaired_with_a_warning_naming_the_line(tmp_path):
-    broken = "What is Llama?\n\nMeta’s ‘open’ model is free.\n".encode("utf-8").decode("cp1252").encode("utf-8")
+    broken = "What is Llama?\n\nMeta’s ‘open’ model is free.\n".encode().decode("cp1252").encode("utf-8")
     assert "â€™" in broken.decode()
     root, code, err = _twin(tmp_path, "moji", broken)
     assert code == 0
@@ -519,7 +519,7 @@ def test_titles_reach_front_matter_nav_title_heading_and_search_exactly(titles_s
 
 
 def test_titles_never_become_markup_in_the_site(titles_site):
-    for i, title in enumerate(HOSTILE_TITLES):
+    for i, _title in enumerate(HOSTILE_TITLES):
         page_html = site_html(titles_site, f"title-{i}.md")
         assert "<b>bold</b>" not in page_html and "<i>co</i>" not in page_html
     home = (titles_site / "site" / "index.html").read_text(encoding="utf-8")
@@ -802,7 +802,8 @@ def test_case_02_emoji_heading_links_resolve_and_the_clickbait_is_gone(headings_
 @pytest.mark.parametrize("heading", sorted(HEADINGS))
 def test_heading_ids_are_derived_from_the_text(headings_site, heading):
     anchor = HEADINGS[heading]
-    assert f"## {heading.replace('#', chr(92) + '#')} {{ #{anchor} }}" in docs_text(headings_site, "sources/headings.md")
+    escaped = heading.replace('#', chr(92) + '#')
+    assert f"## {escaped} {{ #{anchor} }}" in docs_text(headings_site, "sources/headings.md")
     assert element_text(site_html(headings_site, "sources/headings.md"), anchor) == heading
 
 
@@ -937,7 +938,8 @@ def test_two_pages_with_one_id_are_an_error_naming_both_lines(tmp_path):
 def test_intro_paths_outside_content_sources_are_refused(tmp_path, intro):
     err = _curation_error(tmp_path, curation_yaml([page("page-one", [], intro_path=intro)]))
     assert (f"content_sources/curation.yml:8: pages[0].intro: '{intro}' is not allowed: give a path inside "
-            "content_sources/, such as pages/what-is-llama.md (no '..', no absolute path, no drive letter, no '\\')") in err
+            "content_sources/, such as pages/what-is-llama.md (no '..', no absolute path, no drive letter, "
+            "no '\\')") in err
 
 
 def test_symbolic_links_out_of_the_project_are_refused(tmp_path):

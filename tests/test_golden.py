@@ -93,12 +93,14 @@ def test_the_mini_fixture_exercises_every_part_of_a_page():
     # time anchors, from a full date (.meta.yml) and from front matter
     mark = '<span class="curate-insertion" title="Editor\'s note: added to the source\'s words">&#91;{}&#93;</span>'
     assert f"last month {mark.format('February 2025')}" in council and f"next year {mark.format('2026')}" in council
-    assert f"Last year {mark.format('2024')}" in maintainers and f"this month {mark.format('February 2025')}" in maintainers
+    assert f"Last year {mark.format('2024')}" in maintainers
+    assert f"this month {mark.format('February 2025')}" in maintainers
     # quotations: each is shown in its passage, so "In their own words" would repeat them
     assert "## In their own words" not in council and "## In their own words" not in maintainers
     assert council.count("we could not fix a single bug ourselves") == 1
     # backlinks from a source page; What open source means links here too, but is listed under Related pages
-    assert "## Pages that link here { data-search-exclude }\n\n- [Who keeps open-source software running?](sources/maintainers-interview.md): " \
+    assert "## Pages that link here { data-search-exclude }\n\n" \
+           "- [Who keeps open-source software running?](sources/maintainers-interview.md): " \
            "“Marta Kowalski has been the maintainer" in maintainers
     assert "](what-open-source-means.md)" not in maintainers.split("## Pages that link here", 1)[1]
     # tags, and cleaning of the caption's alt text, photo credit and the "Related Posts" tail

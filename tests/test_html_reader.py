@@ -282,7 +282,8 @@ def test_list_of_links_to_other_stories_is_found_but_a_reference_list_is_not():
     # trafilatura prunes most link lists itself; these are the ones it lets through (as on real pages).
     blocks = [_block("paragraph", P1), _block("item", "[1] Town transport survey, 2019; 12: 4-9", True),
               _block("item", "[2] Council minutes, 12 March 2019; 3: 1-2", True), _block("paragraph", P2),
-              _block("item", "Mayor opens the new library", True), _block("item", "Storm closes the harbour road", True),
+              _block("item", "Mayor opens the new library", True),
+              _block("item", "Storm closes the harbour road", True),
               _block("paragraph", P3), _block("paragraph", "Ten years of the town fair in pictures", True)]
     assert _teaser_runs(blocks) == {4, 5, 7}
 

@@ -132,7 +132,8 @@ def test_dry_run_text_says_what_it_found(project):
         "  publisher  The Town Crier  (JSON-LD publisher)",
         "  published  2019-11-19  (JSON-LD datePublished)",
         "  modified   2019-11-20  (JSON-LD dateModified)",
-        "  url        https://towncrier.example/news/2019/11/19/council-approves-bicycle-lanes  (<link rel=\"canonical\">)",
+        "  url        https://towncrier.example/news/2019/11/19/council-approves-bicycle-lanes  "
+        "(<link rel=\"canonical\">)",
         "  language   en  (<html lang>)",
         "  text       283 words in 3 sections: Lead, What the plan includes, Why shop owners are worried",
         "  dropped    1 × related links, 1 × image alt text, 1 × image caption",
@@ -258,7 +259,7 @@ def test_seed_article_as_html_gives_the_title_lead_and_sections_of_the_text_snap
         ("why-is-meta-ai-open-source", "Why is Meta AI ‘open source’?"), ("what-is-llama", "What is Llama?"),
         ("security-threat", "Security threat")]
     # Same paragraphs, word for word (the .meta.yml's typo correction applies to the text snapshot only).
-    for h, t in zip(html.sections, text.sections):
+    for h, t in zip(html.sections, text.sections, strict=True):
         paragraphs = [p.text.replace("ensuring", "ensring") for p in t.passages if p.kind is PassageKind.PARAGRAPH]
         assert [p.text for p in h.passages] == paragraphs
     # The image's caption, which the text reader keeps as a caption, is dropped from the page as the issue

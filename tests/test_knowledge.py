@@ -114,8 +114,8 @@ def test_quote_check_failure_stops_the_build_without_writing(project, capsys):
     assert main(["build", "--project", str(project), "-q"]) == 0
     before = {p: p.read_bytes() for p in (project / "docs").rglob("*") if p.is_file()}
     intro = project / "content_sources" / "pages" / "security-threat.md"
-    intro.write_text(intro.read_text(encoding="utf-8") + "\nMeta says rivals will “miss out on all the opportunities”.\n",
-                     encoding="utf-8")
+    added = "\nMeta says rivals will “miss out on all the opportunities”.\n"
+    intro.write_text(intro.read_text(encoding="utf-8") + added, encoding="utf-8")
     assert main(["build", "--project", str(project)]) == 1
     err = capsys.readouterr().err
     assert "quote check failed on page docs/security-threat.md" in err
@@ -189,7 +189,8 @@ def test_glossary_tooltip_text_is_in_the_built_html(built):
 def test_backlinks_of_open_source_give_each_page_with_its_sentence_but_not_the_related_ones(docs):
     page = _read(docs, "what-is-open-source.md")
     backlinks = page.split("## Pages that link here", 1)[1].split("## References")[0]
-    assert ("- [Security threat](security-threat.md){ data-preview }: “In Washington, lobbyists argue over the distinction, with "
+    assert ("- [Security threat](security-threat.md){ data-preview }: "
+            "“In Washington, lobbyists argue over the distinction, with "
             "opponents to open source insisting that models like Llama can be weaponised by countries like China.”"
             ) in backlinks
     assert "- [What is Llama](what-is-llama.md)" not in backlinks  # listed under "Related pages"
@@ -219,7 +220,7 @@ def test_every_passage_carries_a_citation(docs):
     assert heading == ("### From “Mark Zuckerberg is now Supporting open-source AI tech”, August 2024 (estimated) "
                        "{ #from-zuckerberg-open-source-ai-letter }")
     assert len(paragraphs) == 8
-    for letter, p in zip("abcdefgh", paragraphs):
+    for letter, p in zip("abcdefgh", paragraphs, strict=True):
         assert re.search(rf'<sup class="citation"><a id="cite-1-{letter}" href="#ref-1" title="[^"]+" '
                          r'aria-label="Reference 1">\[1\]</a></sup>$', p), p
     # one reference, lettered back-links to the eight paragraphs

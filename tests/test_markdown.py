@@ -141,7 +141,8 @@ def glossary_links(fragment: str) -> list[dict]:
 
 
 def linker(*terms: tuple[str, str], case_sensitive: bool = False) -> GlossaryLinker:
-    return GlossaryLinker([TermLink(GlossaryTerm(term=term, definition=definition, aliases=[], page="", case_sensitive=case_sensitive), f"t{i}.md")
+    return GlossaryLinker([TermLink(GlossaryTerm(term=term, definition=definition, aliases=[], page="",
+                                                 case_sensitive=case_sensitive), f"t{i}.md")
                            for i, (term, definition) in enumerate(terms)])
 
 

@@ -110,7 +110,8 @@ def test_the_shared_fact_is_shown_once_citing_both_sources(built):
     assert page.count("twelve steel gates") == 1
     [paragraph] = [p for p in page.split("\n\n") if "twelve steel gates" in p]
     assert paragraph.startswith(SHARED_GAZETTE)  # the older source's words, under its heading
-    marks = re.findall(r'<a id="(cite-\d-[a-z])" href="#(ref-\d)" title="([^"]+)" aria-label="Reference \d">', paragraph)
+    marks = re.findall(r'<a id="(cite-\d-[a-z])" href="#(ref-\d)" title="([^"]+)" aria-label="Reference \d">',
+                       paragraph)
     assert [(m[0], m[1]) for m in marks] == [("cite-1-c", "ref-1"), ("cite-2-a", "ref-2")]
     assert marks[0][2].endswith("section “How the barrier works”, paragraph 1")
     assert marks[1][2] == f"{RADIO}, Coastal Radio News, 16 January 2025: opening, paragraph 2"
@@ -195,7 +196,8 @@ def test_sources_index_lists_sources_oldest_first_with_publisher_author_and_date
 
 def test_each_source_page_lists_the_explainers_it_feeds(built):
     radio = _doc(built, "sources/coastal-radio-barrier.md")
-    listed = re.split(r"## Explainers built on this article(?: \{[^}\n]*\})?\n\n", radio, maxsplit=1)[1].split("\n\n", 1)[0]
+    after = re.split(r"## Explainers built on this article(?: \{[^}\n]*\})?\n\n", radio, maxsplit=1)[1]
+    listed = after.split("\n\n", 1)[0]
     assert listed.splitlines() == [
         "- [Kesworth's tidal barrier](../kesworth-barrier.md): What the barrier is, how it works, and what it cost.",
         ("- [After the first storm](../after-the-storm.md): What people said after the barrier's first closure, "

@@ -379,8 +379,8 @@ def test_libyaml_and_pyyaml_write_the_same_front_matter(title):
 
 def test_a_misspelled_page_id_is_named_with_its_line(project, capsys):
     curation = project / "content_sources" / "curation.yml"
-    curation.write_text(curation.read_text(encoding="utf-8").replace("  - id: what-is-llama\n", "  - id: what-is-lama\n"),
-                        encoding="utf-8")
+    misspelled = curation.read_text(encoding="utf-8").replace("  - id: what-is-llama\n", "  - id: what-is-lama\n")
+    curation.write_text(misspelled, encoding="utf-8")
     assert main(["build", "--project", str(project)]) == 1
     err = capsys.readouterr().err
     assert ("content_sources/curation.yml:16: pages[0].related[0]: no page with id 'what-is-llama'\n"

@@ -27,8 +27,7 @@ from curate.errors import ContentError
 from curate.linking import escape
 from curate.slugs import file_slug, slugify, unique_anchors
 
-from .test_bad_input import (FILE_NAME, REPO, generated, markdown_links, mkdocs, page, q,
-                             write_project)
+from .test_bad_input import FILE_NAME, REPO, generated, markdown_links, mkdocs, page, q, write_project
 
 FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 QUICK = settings(FAST, max_examples=300)  # for checks that take well under a millisecond
@@ -110,7 +109,8 @@ def test_section_ids_are_unique_and_do_not_depend_on_order(items):
     forward = unique_anchors(items, reserved={"lead"})
     backward = unique_anchors(list(reversed(items)), reserved={"lead"})
     assert len(set(forward)) == len(forward) and "lead" not in forward
-    assert dict(zip(map(tuple, items), forward)) == dict(zip(map(tuple, reversed(items)), backward))
+    assert (dict(zip(map(tuple, items), forward, strict=True))
+            == dict(zip(map(tuple, reversed(items)), backward, strict=True)))
 
 
 # --- decoding ------------------------------------------------------------------------------------

@@ -209,7 +209,7 @@ def test_backlink_context_is_a_sentence_of_prose_never_a_caption(project):
     assert captions and captions[0].startswith("Meta AI is powered by Llama 3.1")
     plan = plan_build(loaded)
     contexts = []
-    for name, data in plan.files.items():
+    for data in plan.files.values():
         page = data.decode("utf-8")
         body = _section_body(page, "Pages that link here")
         if body is not None:

@@ -13,14 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curate import build as B
+from curate.knowledge_map import MAX_LINES, MAX_NODES, Node, render_svg
+from curate.linking import GlossaryLinker, _alias_pattern, _trie_pattern
+from curate.model import PageSpec, Project, SiteSpec
 from curate.pages import common as C
 from curate.pages import explainer as E
 from curate.pages import glossary as G
 from curate.pages import nav as N
 from curate.pages.related import computed_related
-from curate.knowledge_map import MAX_LINES, MAX_NODES, Node, render_svg
-from curate.linking import GlossaryLinker, _alias_pattern, _trie_pattern
-from curate.model import PageSpec, Project, SiteSpec
 from curate.project import load_project
 
 from .conftest import REPO
@@ -139,7 +139,8 @@ def test_related_pages_score_as_comparing_every_pair(large):
 def test_trie_regex_matches_like_the_alternation(aliases, text):
     aliases = sorted(aliases, key=lambda a: (-len(a), a))
     suffix, flags = GlossaryLinker._SUFFIX, re.IGNORECASE
-    flat = re.compile(r"(?<![\w\-])(" + "|".join(_alias_pattern(a) for a in aliases) + ")" + suffix + r"(?![\w\-])", flags)
+    flat = re.compile(r"(?<![\w\-])(" + "|".join(_alias_pattern(a) for a in aliases) + ")" + suffix + r"(?![\w\-])",
+                      flags)
     trie = re.compile(r"(?<![\w\-])(" + _trie_pattern(aliases) + ")" + suffix + r"(?![\w\-])", flags)
     assert [(m.span(), m.group(1)) for m in trie.finditer(text)] == \
            [(m.span(), m.group(1)) for m in flat.finditer(text)]

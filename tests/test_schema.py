@@ -170,7 +170,8 @@ def test_a_refused_intro_is_not_also_a_missing_default_intro(tmp_path):
     (root / "content_sources" / "pages" / "what-is-llama.md").unlink()
     assert problems(root) == [
         Problem(CURATION, 11, "pages[0].intro", "'../../etc/passwd' is not allowed: give a path inside "
-                "content_sources/, such as pages/what-is-llama.md (no '..', no absolute path, no drive letter, no '\\')")]
+                "content_sources/, such as pages/what-is-llama.md (no '..', no absolute path, no drive letter, "
+                "no '\\')")]
 
 
 INTRO_HINT = "put the intro in content_sources/pages/ and name it here as pages/<name>.md"
@@ -179,8 +180,8 @@ INTRO_HINT = "put the intro in content_sources/pages/ and name it here as pages/
 @pytest.mark.parametrize("intro", ["articles/llama.txt", "articles/notes.md", "curation.yml", "pages/notes.txt",
                                    "pages", "pages//x.md"])
 def test_an_intro_can_only_be_a_markdown_file_under_pages(tmp_path, intro):
-    root = make(tmp_path, BASE_CURATION.replace("  description: A test.\n", f"  description: A test.\n  intro: {intro}\n"),
-                articles={"notes.md": "<script>alert(1)</script>\n"})
+    curation = BASE_CURATION.replace("  description: A test.\n", f"  description: A test.\n  intro: {intro}\n")
+    root = make(tmp_path, curation, articles={"notes.md": "<script>alert(1)</script>\n"})
     assert problems(root) == [
         Problem(CURATION, 4, "site.intro", f"'{intro}' is not an intro: an intro is a Markdown file in "
                 "content_sources/pages/, never a source article or another file", INTRO_HINT)]
@@ -216,7 +217,8 @@ def test_every_problem_at_once_with_the_line_of_each_list_item(tmp_path):
 
 def test_a_page_key_curate_works_out_itself_is_not_a_yaml_key(tmp_path):
     """A guard on the models: a derived field (``intro_rel``, ``line``) never becomes a key."""
-    curation = BASE_CURATION.replace("    related: [open-source]\n", "    related: [open-source]\n    intro_rel: x.md\n")
+    curation = BASE_CURATION.replace("    related: [open-source]\n",
+                                     "    related: [open-source]\n    intro_rel: x.md\n")
     assert problems(make(tmp_path, curation)) == [
         Problem(CURATION, 11, "pages[0].intro_rel", "unknown key", "did you mean 'intro'?")]
 
@@ -235,7 +237,8 @@ def test_a_broken_glossary_is_reported_once_not_after_every_term_of_the_pages(pr
 def test_a_refused_term_does_not_make_the_pages_naming_it_wrong(tmp_path):
     root = make(tmp_path, glossary=BASE_GLOSSARY.replace("  - term: Llama", "  - term: [Llama]"))
     assert problems(root) == [
-        Problem(GLOSSARY, 2, "terms[0].term", "expected text, found a list", "quote the value if it is meant to be text")]
+        Problem(GLOSSARY, 2, "terms[0].term", "expected text, found a list",
+                "quote the value if it is meant to be text")]
 
 
 def test_a_glossary_with_a_syntax_error_is_one_problem_even_with_a_broken_curation(tmp_path):

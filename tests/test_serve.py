@@ -76,7 +76,8 @@ def test_preview_regenerates_pages_and_keeps_running_on_content_errors(project, 
         proc.wait(10)
         log.close()
     output = (tmp_path / "serve.log").read_text(encoding="utf-8")
-    assert "content_sources/glossary.yml:1: invalid YAML" in output or "content_sources/glossary.yml:2: invalid YAML" in output
+    assert ("content_sources/glossary.yml:1: invalid YAML" in output
+            or "content_sources/glossary.yml:2: invalid YAML" in output)
     assert "The preview keeps the last good pages" in output
 
 

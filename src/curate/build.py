@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Optional
 
 from .errors import ContentError, Problem
 from .linking import FoundLink
@@ -24,7 +23,6 @@ from .model import Project
 from .pages import BUILDERS, DraftCache, LinkIndex, PageKind, Site
 from .pages.common import GLOSSARY, shown_sources, sources_by_month
 from .pages.nav import nav as make_nav
-
 
 #: The navigation section that lists the pages people write in ``docs/``, after the generated ones.
 HANDWRITTEN_SECTION = "About this site"
@@ -56,9 +54,9 @@ class BuildPlan:
     kinds: dict[str, PageKind] = field(default_factory=dict)
 
 
-def plan_build(project: Project, handwritten: Optional[dict[str, str]] = None,
-               link_report: bool = True, cache: Optional[DraftCache] = None,
-               source_keys: Optional[dict[str, str]] = None) -> BuildPlan:
+def plan_build(project: Project, handwritten: dict[str, str] | None = None,
+               link_report: bool = True, cache: DraftCache | None = None,
+               source_keys: dict[str, str] | None = None) -> BuildPlan:
     """Render every generated page of the site in memory.
 
     Args:
@@ -139,7 +137,7 @@ def _unlinked_mentions(project: Project, seen: dict[str, set[str]],
     return out
 
 
-def review_warnings(project: Project, today: Optional[_dt.date] = None) -> list[str]:
+def review_warnings(project: Project, today: _dt.date | None = None) -> list[str]:
     """Messages for pages whose ``review_by`` date has passed (or that have none)."""
     today = today or _dt.date.today()
     out = []

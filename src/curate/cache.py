@@ -35,7 +35,7 @@ import pickle
 import tempfile
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 CACHE_DIR = ".curate-cache"
 CACHE_FILE = "build.json"
@@ -65,7 +65,7 @@ def salt() -> str:
     return _code_hash().hex()
 
 
-def _signing_key() -> Optional[bytes]:
+def _signing_key() -> bytes | None:
     """This user's secret for signing cache entries, made on first use; ``None`` when it cannot be kept.
 
     It lives outside the project (``$XDG_CACHE_HOME/curate/cache-key``, else
@@ -123,7 +123,7 @@ class Store:
         assert self.key is not None
         return hmac.new(self.key, f"{kind}\0{key}\0".encode() + payload, hashlib.sha256).digest()
 
-    def get(self, kind: str, key: str, expect: Optional[type | tuple[type, ...]] = None) -> Optional[Any]:
+    def get(self, kind: str, key: str, expect: type | tuple[type, ...] | None = None) -> Any | None:
         """The entry, or ``None`` when there is none, it cannot be read, or it is not ``expect``."""
         if not self.enabled:
             return None
@@ -217,7 +217,7 @@ def fingerprint(root: Path, owned: set[str]) -> str:
     return h.hexdigest()
 
 
-def load(root: Path) -> Optional[dict]:
+def load(root: Path) -> dict | None:
     """The recorded state, or ``None`` when there is none or it is unreadable."""
     try:
         data = json.loads((root / CACHE_DIR / CACHE_FILE).read_text(encoding="utf-8"))

@@ -125,7 +125,7 @@ class ParsedText:
     plain_text: str = ""
 
 
-def clean_inline(text: str, corrections: list[Correction] = (), html_markup: bool = True) -> str:
+def clean_inline(text: str, corrections: Sequence[Correction] = (), html_markup: bool = True) -> str:
     """Turn one paragraph of source text into clean plain text.
 
     Raw HTML is reduced to its text with nh3 (the content of ``<script>``,
@@ -356,7 +356,7 @@ class _Builder:
         return ParsedText(title, sections, sorted(self.dropped), self.warnings, self.left_out)
 
 
-def parse_plain_text(text: str, corrections: list[Correction] = (), title_hint: str = "",
+def parse_plain_text(text: str, corrections: Sequence[Correction] = (), title_hint: str = "",
                      first_line: int = 1, default_title: str = "") -> ParsedText:
     """Find title, lead, sections and boilerplate in plain-text article.
 

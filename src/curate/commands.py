@@ -10,7 +10,7 @@ import datetime as _dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from . import cache, mkdocs_config, writer
 from .errors import ContentError, Problem
@@ -50,9 +50,9 @@ class BuildResult:
     backups: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    plan: Optional[BuildPlan] = None
-    project: Optional[Project] = None
-    writes: Optional[WritePlan] = None
+    plan: BuildPlan | None = None
+    project: Project | None = None
+    writes: WritePlan | None = None
 
 
 def handwritten_pages(docs: Path, owned: set[str]) -> dict[str, str]:
@@ -106,7 +106,7 @@ def _indent(text: str) -> str:
 
 
 def prepare(root: Path, force: bool = False, link_report: bool = False,
-            store: Optional[cache.Store] = None) -> BuildResult:
+            store: cache.Store | None = None) -> BuildResult:
     """Load, validate, render and plan the writes; nothing is written.
 
     Args:
@@ -148,7 +148,7 @@ def prepare(root: Path, force: bool = False, link_report: bool = False,
 
 
 def build(root: os.PathLike | str, force: bool = False, strict: bool = False,
-          store: Optional[cache.Store] = None) -> BuildResult:
+          store: cache.Store | None = None) -> BuildResult:
     """Run a build: write every generated page that changed.
 
     Holds ``.curate-cache/build.lock`` throughout, and first completes or
@@ -185,7 +185,7 @@ def build(root: os.PathLike | str, force: bool = False, strict: bool = False,
         return result
 
 
-def _build_locked(root: Path, docs: Path, force: bool, strict: bool, store: Optional[cache.Store]) -> BuildResult:
+def _build_locked(root: Path, docs: Path, force: bool, strict: bool, store: cache.Store | None) -> BuildResult:
     manifest = read_manifest(docs)
     print_ = cache.fingerprint(root, set(manifest.files))
     result = None if force else _unchanged_since_last_build(root, docs, manifest, print_)
@@ -220,7 +220,7 @@ def _build_locked(root: Path, docs: Path, force: bool, strict: bool, store: Opti
     return result
 
 
-def _unchanged_since_last_build(root: Path, docs: Path, manifest, print_: str) -> Optional[BuildResult]:
+def _unchanged_since_last_build(root: Path, docs: Path, manifest, print_: str) -> BuildResult | None:
     """A "nothing to do" result when inputs and generated pages are as last built, else ``None``.
 
     See :mod:`curate.cache`.
@@ -274,7 +274,7 @@ class CheckResult:
         return bool(self.errors or (strict and self.warnings))
 
 
-def check(root: os.PathLike | str, today: Optional[_dt.date] = None) -> CheckResult:
+def check(root: os.PathLike | str, today: _dt.date | None = None) -> CheckResult:
     """Compare ``docs/`` with what a build would write; write nothing.
 
     Reports stale, missing or extra generated pages, hand edits, invalid
@@ -293,6 +293,8 @@ def check(root: os.PathLike | str, today: Optional[_dt.date] = None) -> CheckRes
         out.errors += [p.format() for p in exc.problems]
         return out
     writes = result.writes
+    # prepare() always fills in writes, plan and project; the fields are optional only for other callers.
+    assert writes is not None and result.plan is not None and result.project is not None
     for c in writes.changes:
         if c.action == "create":
             out.errors.append(f"docs/{c.path}: missing; a build would create it")
@@ -321,7 +323,7 @@ def check(root: os.PathLike | str, today: Optional[_dt.date] = None) -> CheckRes
 def link_health(project, plan: BuildPlan) -> list[str]:
     """Orphan pages, terms without an explaining page, and mentioned-but-unlinked terms."""
     lines = []
-    targets = {l.target_page for l in plan.links if l.source_page != l.target_page}
+    targets = {link.target_page for link in plan.links if link.source_page != link.target_page}
     for p in project.pages:
         if p.docs_path not in targets:
             lines.append(f"orphan page: docs/{p.docs_path} ('{p.title}') is linked from no other page's text")

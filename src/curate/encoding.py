@@ -113,8 +113,8 @@ def line_at(data: bytes, offset: int, codec: str = "utf-8") -> int:
     if "16" in codec or "32" in codec:
         prefix = data[:offset].decode(codec, "replace")
         return normalize_newlines(prefix).count("\n") + 1
-    prefix = data[:offset]
-    return prefix.count(b"\n") + 1 if b"\n" in data else prefix.count(b"\r") + 1
+    head = data[:offset]
+    return head.count(b"\n") + 1 if b"\n" in data else head.count(b"\r") + 1
 
 
 def decode(data: bytes, declared: str = "", repair: bool = True) -> Decoded:

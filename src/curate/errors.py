@@ -10,8 +10,8 @@ contract: 0 success, 1 content errors, 2 usage errors.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 EXIT_OK = 0
 EXIT_CONTENT = 1

@@ -363,7 +363,8 @@ def meta_yaml(result: ImportResult) -> str:
         lines.append(f"{name}: {value if name in ('published', 'modified') else _scalar(value)}")
         provenance.append((name, found.origin))
     if result.encoding:
-        lines.append("# The encoding the server named in its Content-Type header; the page itself names none or another.")
+        lines.append("# The encoding the server named in its Content-Type header; "
+                     "the page itself names none or another.")
         lines.append(f"encoding: {_scalar(result.encoding)}")
     lines.append(f"retrieved: {result.retrieved.isoformat()}")
     lines.append(f"extractor: {_scalar(extractor_versions())}")
@@ -375,7 +376,9 @@ def meta_yaml(result: ImportResult) -> str:
 
 def dry_run_json(result: ImportResult) -> dict:
     """What a build would keep, as ``curate import --dry-run --format json`` prints it."""
-    value = lambda found: found.value if found is not None else None
+    def value(found):
+        return found.value if found is not None else None
+
     return {
         "title": result.title,
         "published": value(result.meta.published),

@@ -60,7 +60,7 @@ def render_map(nodes: list[Node], edges: set[tuple[str, str]], link: Callable[[s
     """
     nodes = nodes[:MAX_NODES]
     items = []
-    for node, (x, y) in zip(nodes, positions(len(nodes))):
+    for node, (x, y) in zip(nodes, positions(len(nodes)), strict=True):
         left = f"{x / WIDTH * 100:.2f}".rstrip("0").rstrip(".")
         top = f"{(y - NODE_RADIUS) / HEIGHT * 100:.2f}".rstrip("0").rstrip(".")
         items.append(f'- [{escape(node.title)}]({link(node.path)}){{ .curate-map-node style="left: {left}%; '

@@ -229,7 +229,7 @@ class GlossaryLinker:
         if _stray_emphasis(inline, text):
             return
         protected = _protected(inline.plain)
-        for run, syntax in zip(inline.runs, _literal_syntax(inline.runs)):
+        for run, syntax in zip(inline.runs, _literal_syntax(inline.runs), strict=True):
             for start, end in _linkable_segments(run, protected, syntax, abbreviations):
                 for m in self._regex.finditer(run.text[start:end]):
                     link = self._match(m)

@@ -1226,8 +1226,8 @@ def with_links(inline: Inline, edits: list[tuple[Run, int, int, int, int, int, s
 def _moved_run(run: Run, a: int, b: int, moved: Any) -> Run | None:
     """``run.text[a:b]`` as a run of its own, its source offsets passed through ``moved``."""
     if run.pieces is None:
-        return Run(run.text[a:b], run.offset + a, None, _shifted(run.escaped, a, b), run.follows if a == 0 else "link_close",
-                   run.precedes if b == len(run.text) else "link_open")
+        return Run(run.text[a:b], run.offset + a, None, _shifted(run.escaped, a, b),
+                   run.follows if a == 0 else "link_close", run.precedes if b == len(run.text) else "link_open")
     pieces = []
     for at, length, s, e, verbatim in run.pieces:
         lo, hi = max(at, a), min(at + length, b)
@@ -1239,8 +1239,8 @@ def _moved_run(run: Run, a: int, b: int, moved: Any) -> Run | None:
             pieces.append((at - a, length, moved(s), moved(e), False))
         else:
             pieces.append((lo - a, hi - lo, moved(s + lo - at), moved(s + lo - at) + hi - lo, True))
-    return Run(run.text[a:b], run.offset + a, pieces, _shifted(run.escaped, a, b), run.follows if a == 0 else "link_close",
-               run.precedes if b == len(run.text) else "link_open")
+    return Run(run.text[a:b], run.offset + a, pieces, _shifted(run.escaped, a, b),
+               run.follows if a == 0 else "link_close", run.precedes if b == len(run.text) else "link_open")
 
 
 def _shifted(offsets: frozenset[int], a: int, b: int) -> frozenset[int]:

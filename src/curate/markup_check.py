@@ -19,8 +19,8 @@ _ELEMENT = re.compile(r"<\s*/?\s*(script|iframe|frame|frameset|object|embed|appl
                       r"svg|math|template|noscript)\b", re.IGNORECASE)
 _HANDLER = re.compile(r"(?:^|[\s\"'/{])on[a-z]+\s*=", re.IGNORECASE)
 _SCHEME = re.compile(r"^(javascript|vbscript|data):", re.IGNORECASE)
-_ATTR_SCHEME = re.compile(r"""(?:href|src|action|formaction|xlink:href|srcdoc)\s*=\s*["']?\s*(javascript|vbscript|data):""",
-                          re.IGNORECASE)
+_ATTR_SCHEME = re.compile(r"""(?:href|src|action|formaction|xlink:href|srcdoc)"""
+                          r"""\s*=\s*["']?\s*(javascript|vbscript|data):""", re.IGNORECASE)
 _ATTR_LIST_HANDLER = re.compile(r"\{[^{}\n]*(?:^|[\s:])on[a-z]+\s*=[^{}\n]*\}", re.IGNORECASE)
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 

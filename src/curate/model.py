@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Optional
 
 from .schema import Correction, GlossaryTerm, PageSpec, SectionRef, SiteSpec, SourceMeta
 from .yamlio import PartialDate
@@ -95,7 +94,7 @@ class Source:
         """Path of the source's page, relative to ``docs/``."""
         return f"sources/{self.id}.md"
 
-    def section(self, section_id: str) -> Optional[Section]:
+    def section(self, section_id: str) -> Section | None:
         """The section with this id, or ``None``."""
         return next((s for s in self.sections if s.id == section_id), None)
 
@@ -127,7 +126,7 @@ class Project:
     warnings: list = field(default_factory=list)
     source_keys: dict[str, str] = field(default_factory=dict)
 
-    def source(self, source_id: str) -> Optional[Source]:
+    def source(self, source_id: str) -> Source | None:
         """The source with this id, or ``None``."""
         return next((s for s in self.sources if s.id == source_id), None)
 

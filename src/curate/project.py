@@ -24,16 +24,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from . import markdown_tokens
-from .encoding import DecodeError, decode
 from .cache import Store, salt
+from .encoding import DecodeError, decode
 from .errors import ContentError, Problem, did_you_mean
+from .markup_check import unsafe_markup
 from .model import (
     GlossaryTerm,
     PageSpec,
@@ -43,7 +43,6 @@ from .model import (
     Source,
     SourceMeta,
 )
-from .markup_check import unsafe_markup
 from .pages import reserved_ids
 from .readers import Reader, reader_for, source_suffixes
 from .schema import CONTENT_DIR, PAGES_DIR, CurationFile, GlossaryFile
@@ -332,7 +331,8 @@ def _intro_headings(r: _Reader, rel: str, text: str, titles: list[str], home: bo
     is slugged from its text, and an ``{ #id }`` of its own is never numbered.
     """
     taken = {slugify(t): f"the page title '{t}'" for t in titles}
-    taken.update({slugify(h): f"the heading '{h}' curate adds" for h in (HOME_HEADINGS if home else EXPLAINER_HEADINGS)})
+    added = HOME_HEADINGS if home else EXPLAINER_HEADINGS
+    taken.update({slugify(h): f"the heading '{h}' curate adds" for h in added})
     found = markdown_tokens.headings(text)
     for h in found:
         if h.explicit:

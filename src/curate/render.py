@@ -7,13 +7,12 @@ Markdown is passed through unchanged apart from glossary links.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
-from .linking import link_title, FoundLink, escape, relative_link
+from .linking import FoundLink, escape, link_title, relative_link
 from .model import PageSpec, Passage, Section, Source, SourceMeta
 from .quotes import Quote, QuoteUse, normalize, verify
 from .timeanchor import find_times
@@ -63,7 +62,7 @@ class PageDraft:
 
     path: str
     title: str
-    kind: "PageKind"
+    kind: PageKind
     front_matter: dict
     edit: str
     inputs: list[str]
@@ -108,7 +107,7 @@ class PageDraft:
                 continue  # verbatim: what verify() would accept, without normalising the source again
             self.quote_problems += verify([use], sources)
 
-    def link_prose(self, linker: "GlossaryLinker") -> None:
+    def link_prose(self, linker: GlossaryLinker) -> None:
         """Insert glossary links into the prose and record mentions and page links."""
         from .linking import find_links
 
@@ -340,7 +339,8 @@ def insertion(words: str) -> str:
 
 
 # An insertion as written into a page (brackets as character references) or as a sentence holds it.
-_INSERTION_HTML = re.compile(rf'<span class="{INSERTION_CLASS}" title="[^"<>]*">(?:\[|&#91;)([^\]<>&]*)(?:\]|&#93;)</span>')
+_INSERTION_HTML = re.compile(rf'<span class="{INSERTION_CLASS}" title="[^"<>]*">'
+                             r'(?:\[|&#91;)([^\]<>&]*)(?:\]|&#93;)</span>')
 
 
 def _escape_run(text: str, start: int, end: int) -> str:
@@ -381,7 +381,7 @@ def sentence_markdown(sentence: str, insertions: frozenset[str] | set[str] = fro
 
 
 def passage_markdown(passage: Passage, meta: SourceMeta, warnings: list[str], where: str,
-                     cache: Optional[dict] = None) -> str:
+                     cache: dict | None = None) -> str:
     """One passage as escaped Markdown with relative dates anchored (:func:`insertion`).
 
     ``cache`` (one dict per build) keeps each passage's result: a passage is shown on its
@@ -513,7 +513,7 @@ def cleaning_report(source: Source) -> str:
 NOT_SEARCHED = "data-search-exclude"
 
 
-def heading(level: int, text: str, anchor: Optional[str] = None, searched: bool = True) -> str:
+def heading(level: int, text: str, anchor: str | None = None, searched: bool = True) -> str:
     """An ATX heading, with an explicit id when ``anchor`` is given.
 
     Args:
@@ -532,6 +532,6 @@ def not_searched(paragraph: str) -> str:
     return f"{paragraph}\n{{ {NOT_SEARCHED} }}"
 
 
-def date_iso(d: Optional[PartialDate]) -> Optional[str]:
+def date_iso(d: PartialDate | None) -> str | None:
     """ISO text of a partial date (kept a string in front matter), or ``None``."""
     return d.iso() if d else None

@@ -10,11 +10,10 @@ File names are stricter: ASCII ``^[a-z0-9][a-z0-9-]*$`` (:data:`FILE_SLUG`).
 from __future__ import annotations
 
 import functools
-
 import hashlib
 import re
 import unicodedata
-
+from collections.abc import Set as AbstractSet
 
 FILE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _TAGS = re.compile(r"</?[^>]*>")
@@ -73,7 +72,7 @@ def short_hash(text: str, length: int = 6) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
 
 
-def unique_anchors(items: list[tuple[str, str]], reserved: set[str] = frozenset()) -> list[str]:
+def unique_anchors(items: list[tuple[str, str]], reserved: AbstractSet[str] = frozenset()) -> list[str]:
     """Give each heading an id derived from its text, unique on the page.
 
     Ids never depend on position: a heading whose slug is shared with another
@@ -93,7 +92,7 @@ def unique_anchors(items: list[tuple[str, str]], reserved: set[str] = frozenset(
         counts[s] = counts.get(s, 0) + 1
     out = []
     used = set(reserved)
-    for (heading, body), s in zip(items, slugs):
+    for (heading, body), s in zip(items, slugs, strict=True):
         anchor = s
         if not s or counts[s] > 1 or s in used:
             base = s or "section"

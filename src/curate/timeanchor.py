@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Optional
 
 from .yamlio import PartialDate
 
@@ -30,7 +29,7 @@ def _month_shift(date: PartialDate, delta: int) -> PartialDate:
     return PartialDate(index // 12, index % 12 + 1)
 
 
-def resolve(expression: str, date: Optional[PartialDate]) -> str:
+def resolve(expression: str, date: PartialDate | None) -> str:
     """The absolute period a relative expression stands for.
 
     Args:
@@ -64,7 +63,7 @@ def resolve(expression: str, date: Optional[PartialDate]) -> str:
     return f"as of {date.human()}"  # now, currently
 
 
-def find_times(text: str, date: Optional[PartialDate]) -> list[tuple[int, str, str]]:
+def find_times(text: str, date: PartialDate | None) -> list[tuple[int, str, str]]:
     """The relative time expressions of a passage and the periods they stand for.
 
     Args:
@@ -82,7 +81,7 @@ def find_times(text: str, date: Optional[PartialDate]) -> list[tuple[int, str, s
             if not any(a <= m.start() < b for a, b in quoted)]
 
 
-def anchor_times(text: str, date: Optional[PartialDate]) -> tuple[str, list[tuple[str, str]]]:
+def anchor_times(text: str, date: PartialDate | None) -> tuple[str, list[tuple[str, str]]]:
     """Add the absolute period in square brackets after each relative time expression.
 
     Args:

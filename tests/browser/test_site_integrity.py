@@ -106,7 +106,8 @@ def test_every_internal_link_and_fragment_resolves(site):
                 if target not in ids_cache:
                     ids_cache[target] = _parse(target).ids
                 if unquote(parts.fragment) not in ids_cache[target]:
-                    broken.append(f"{rel or '/'}: {url} -> no id {parts.fragment!r} in {target.relative_to(built.site)}")
+                    broken.append(f"{rel or '/'}: {url} -> no id {parts.fragment!r} "
+                                  f"in {target.relative_to(built.site)}")
     assert checked > 100, f"only {checked} links checked"
     assert not broken, "\n".join(broken)
 

@@ -21,7 +21,7 @@ import enum
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Optional
+from typing import TYPE_CHECKING, ClassVar
 
 from ..linking import FoundLink, GlossaryLinker, TermLink
 from ..model import PageSpec, Project, Source
@@ -88,7 +88,7 @@ class Site:
     passage_cache: dict = field(default_factory=dict)
 
     @classmethod
-    def index(cls, project: Project, source_keys: Optional[dict[str, str]] = None) -> "Site":
+    def index(cls, project: Project, source_keys: dict[str, str] | None = None) -> Site:
         """Index a project: term anchors and targets, and the glossary linker.
 
         Args:
@@ -108,7 +108,7 @@ class Site:
             for name in spec.terms:
                 owners.setdefault(name, []).append(spec.id)
         term_page = glossary_pages(project.glossary)
-        for term, anchor in zip(project.glossary, term_anchors):
+        for term, anchor in zip(project.glossary, term_anchors, strict=True):
             term.anchor = anchor
             owner = owners.get(term.term, [""])[0]
             if not term.page and owner:
@@ -144,16 +144,16 @@ class LinkIndex:
             its first link in prose (``''`` when every link sits in a caption).
     """
 
-    drafts: dict[str, "PageDraft"]
+    drafts: dict[str, PageDraft]
     mentions: dict[str, set[str]]
     links: list[FoundLink]
     titles: dict[str, str]
     incoming: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
-    def gather(cls, drafts: list["PageDraft"], handwritten: dict[str, str]) -> "LinkIndex":
-        from ..linking import find_links
+    def gather(cls, drafts: list[PageDraft], handwritten: dict[str, str]) -> LinkIndex:
         from ..build import title_of
+        from ..linking import find_links
 
         links: list[FoundLink] = []
         for d in drafts:
@@ -183,11 +183,11 @@ class Builder:
     #: which no page id or source id may take.
     reserved: ClassVar[tuple[str, ...]] = ()
 
-    def draft(self, site: Site, cache: "DraftCache") -> list["PageDraft"]:
+    def draft(self, site: Site, cache: DraftCache) -> list[PageDraft]:
         """First pass: drafts with linked prose and their facts (none by default)."""
         return []
 
-    def finish(self, site: Site, index: LinkIndex, drafts: list["PageDraft"]) -> list["PageDraft"]:
+    def finish(self, site: Site, index: LinkIndex, drafts: list[PageDraft]) -> list[PageDraft]:
         """Second pass: complete this builder's drafts in place; return any pages made only now."""
         return []
 
@@ -201,16 +201,16 @@ class DraftCache:
     :func:`curate.cache.salt`, so new code never reuses an old draft.
     """
 
-    def __init__(self, store: Optional["Store"] = None):
+    def __init__(self, store: Store | None = None):
         from ..cache import salt
 
         self.store = store
-        self.memory: dict[str, "PageDraft"] = {}
+        self.memory: dict[str, PageDraft] = {}
         self.salt = salt()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: str) -> Optional["PageDraft"]:
+    def get(self, key: str) -> PageDraft | None:
         key = digest(self.salt, key)
         draft = self.memory.get(key)
         if draft is None and self.store is not None:
@@ -223,7 +223,7 @@ class DraftCache:
             self.hits += 1
         return draft
 
-    def put(self, key: str, draft: "PageDraft") -> None:
+    def put(self, key: str, draft: PageDraft) -> None:
         key = digest(self.salt, key)
         self.memory[key] = draft
         if self.store is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from .. import render
-from ..linking import escape
 from .base import LinkIndex
 
 HOME = "index.md"
@@ -67,7 +66,8 @@ def backlinks_tail(path: str, index: LinkIndex, preferred: set[str], leave_out: 
         return render.sentence_markdown(incoming[src], draft.insertions if draft is not None else frozenset())
 
     items = [(src, index.titles.get(src, src), f"“{context(src)}”" if incoming[src] else "") for src in shown]
-    return (render.heading(2, "Pages that link here", searched=False) + "\n\n" + render.bullet_links(path, items, preview)
+    return (render.heading(2, "Pages that link here", searched=False) + "\n\n"
+            + render.bullet_links(path, items, preview)
             + (f"\n\n…and {more:,} more pages." if more else ""))
 
 
@@ -82,7 +82,7 @@ def chunks(label: str, items: list) -> list[tuple[str, list]]:
             for i in range(0, len(items), NAV_MAX)]
 
 
-def explainer_sections(project: "Project") -> list[tuple[str, list["PageSpec"]]]:
+def explainer_sections(project: Project) -> list[tuple[str, list[PageSpec]]]:
     """Explainer pages by ``group`` (in curation order), a long group split into runs."""
     groups: dict[str, list] = {}
     for p in project.pages:
@@ -90,17 +90,17 @@ def explainer_sections(project: "Project") -> list[tuple[str, list["PageSpec"]]]
     return [chunk for name, pages in groups.items() for chunk in chunks(name, pages)]
 
 
-def shown_sources(project: "Project") -> list["Source"]:
+def shown_sources(project: Project) -> list[Source]:
     """Sources that make a page (those with text), sorted by id."""
     return [s for s in project.sources if s.sections]
 
 
-def month_key(source: "Source") -> tuple[int, int]:
+def month_key(source: Source) -> tuple[int, int]:
     d = source.meta.published
     return (d.year, d.month) if d else (0, 0)
 
 
-def sources_by_month(sources: list["Source"]) -> list[tuple[tuple[int, int], str, str, list["Source"]]]:
+def sources_by_month(sources: list[Source]) -> list[tuple[tuple[int, int], str, str, list[Source]]]:
     """``((year, month), label, page path, sources)`` per month of publication, oldest first, undated last."""
     import datetime as _dt
 
@@ -119,7 +119,7 @@ def sources_by_month(sources: list["Source"]) -> list[tuple[tuple[int, int], str
     return out
 
 
-def date_span(sources: list["Source"]) -> str:
+def date_span(sources: list[Source]) -> str:
     """``published in August 2024`` or ``published from … to …``."""
     dated = sorted((s.meta.published for s in sources if s.meta.published), key=lambda d: d.first_day())
     if not dated:

@@ -190,11 +190,11 @@ class ExplainerBuilder(Builder):
         pages = site.project.pages
         explainer_paths = {p.docs_path for p in pages}
         computed = computed_related(pages, index.mentions, MAX_RELATED)
-        for spec, d in zip(pages, drafts):
+        for spec, d in zip(pages, drafts, strict=True):
             d.tail = []
             if d.quotes:
-                d.tail.append(render.heading(2, "In their own words", searched=False) + "\n\n" + "\n\n".join(render.quote_markdown(q, f)
-                                                                         for q, f in d.quotes))
+                d.tail.append(render.heading(2, "In their own words", searched=False) + "\n\n"
+                              + "\n\n".join(render.quote_markdown(q, f) for q, f in d.quotes))
             related = spec.related or computed[spec.id]
             d.tail.append(render.heading(2, "Related pages", searched=False) + "\n\n" + render.bullet_links(
                 d.path, [(site.pages[r].docs_path, site.pages[r].title, escape(site.pages[r].description))

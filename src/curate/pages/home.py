@@ -6,8 +6,16 @@ from .. import render
 from ..knowledge_map import Node, render_map
 from ..linking import escape, relative_link
 from .base import Builder, DraftCache, LinkIndex, PageKind, Site, digest
-from .common import (HOME, LIST_MAX, SOURCES_INDEX, backlinks_tail, date_span, explainer_sections, front_matter,
-                     shown_sources)
+from .common import (
+    HOME,
+    LIST_MAX,
+    SOURCES_INDEX,
+    backlinks_tail,
+    date_span,
+    explainer_sections,
+    front_matter,
+    shown_sources,
+)
 
 
 class HomeBuilder(Builder):
@@ -62,7 +70,8 @@ class HomeBuilder(Builder):
                     HOME, [(p.docs_path, p.title, escape(p.description)) for p in project.pages]))
             elif project.pages:  # a large site: one line per navigation section instead of every page
                 sections = explainer_sections(project)
-                hd.tail.append(render.heading(2, "Pages", searched=False) + f"\n\n{len(project.pages):,} pages in {len(sections):,} sections of the "
+                hd.tail.append(render.heading(2, "Pages", searched=False)
+                               + f"\n\n{len(project.pages):,} pages in {len(sections):,} sections of the "
                                "navigation; each line leads to the first page of a section.\n\n" + render.bullet_links(
                                    HOME, [(ps[0].docs_path, label, f"{len(ps):,} pages") for label, ps in sections]))
             if project.pages:
@@ -75,7 +84,8 @@ class HomeBuilder(Builder):
                 hd.tail.append(render.heading(2, "Sources", searched=False) + "\n\n" + render.bullet_links(
                     HOME, [(s.docs_path, s.title, s.meta.date_text()) for s in shown]))
             elif shown:
-                hd.tail.append(render.heading(2, "Sources", searched=False) + f"\n\n{len(shown):,} articles, {date_span(shown)}, listed by "
+                hd.tail.append(render.heading(2, "Sources", searched=False)
+                               + f"\n\n{len(shown):,} articles, {date_span(shown)}, listed by "
                                f"month of publication on the [Sources]({SOURCES_INDEX}) page.")
             hd.tail.append(backlinks_tail(HOME, index, explainer_paths | {HOME}))
         return []

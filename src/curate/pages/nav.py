@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from ..model import Project, Source
 from .common import GLOSSARY, HOME, NAV_MAX, SOURCES_INDEX, TAGS, explainer_sections
 
 SECTIONS_MAX = 12  # sections side by side in the navigation before they are put in sections
 
 
-def nav(project: Project, shown_sources: list[Source], months: Optional[list] = None,
-        letters: Optional[list[tuple[str, str]]] = None, tags: Optional[list[tuple[str, str]]] = None) -> list:
+def nav(project: Project, shown_sources: list[Source], months: list | None = None,
+        letters: list[tuple[str, str]] | None = None, tags: list[tuple[str, str]] | None = None) -> list:
     """The MkDocs nav of the generated pages.
 
     A small site gets one navigation section per ``group`` and every source under Reference.
@@ -34,7 +32,7 @@ def nav(project: Project, shown_sources: list[Source], months: Optional[list] = 
         sources = [{"Sources": SOURCES_INDEX}] + [{s.title: s.docs_path} for s in shown_sources]
     else:
         years: dict[str, list] = {}
-        for (year, _), label, path, ss in months:
+        for (year, _), label, path, _sources in months:
             years.setdefault(str(year) if year else "Date unknown", []).append({label: path})
         sources = [{"Sources": SOURCES_INDEX}] + (
             [{y: nested(ms)} for y, ms in years.items()] if len(months) > SECTIONS_MAX and len(years) > 1

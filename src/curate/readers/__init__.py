@@ -16,8 +16,6 @@ Adding a format is one module with a :class:`Reader` subclass and one line in
 
 from __future__ import annotations
 
-from typing import Optional
-
 from .base import Reader, ReadResult
 from .html import HtmlReader
 from .markdown import MarkdownReader
@@ -39,7 +37,7 @@ def register(reader: type[Reader]) -> None:
         READERS[suffix] = reader
 
 
-def reader_for(name: str) -> Optional[Reader]:
+def reader_for(name: str) -> Reader | None:
     """The reader for a file name (by its suffix, case-insensitive), or ``None``."""
     lower = name.lower()
     for suffix, cls in READERS.items():

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -11,7 +11,6 @@ from ..cleaning import ParsedText as ReadResult
 from ..cleaning import split_front_matter
 from ..encoding import Decoded, decode
 from ..model import Correction
-
 
 # A first line of front matter: "key:" (a "---" rule followed by prose is not front matter).
 _YAML_KEY = re.compile(r"^[A-Za-z_][\w-]*:(\s|$)")

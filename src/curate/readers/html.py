@@ -294,7 +294,8 @@ _ELLIPSIS = ("…", "...", "[…]", "[...]", "(…)")
 # Dutch, Russian, Japanese, Korean, Chinese).
 _RELATED_ELSEWHERE = (r"lesen sie auch|mehr zum thema|das könnte sie auch interessieren|(?:à )?lire aussi|"
                       r"sur le même sujet|leggi anche|potrebbe interessarti|lea también|ver también|leia também|"
-                      r"veja também|lees ook|читайте также|по теме|関連記事|関連ニュース|관련\s?기사|相关阅读|延伸阅读|相關新聞")
+                      r"veja também|lees ook|читайте также|по теме|"
+                      r"関連記事|関連ニュース|관련\s?기사|相关阅读|延伸阅读|相關新聞")
 # Headings (and first lines) that start a block of links to other stories, beyond
 # cleaning.BOILERPLATE_HEADINGS. Matched on the whole line, case-insensitively.
 RELATED_HEADING = re.compile(
@@ -304,7 +305,8 @@ RELATED_HEADING = re.compile(
     r"more (?:from|in|on) .{1,40}|more to (?:read|explore)|more like this|"
     r"(?:you|we think you) (?:may|might|will|would|could) (?:also )?(?:like|enjoy|be interested in|want to read)|"
     r"recommended(?: for you| stories| reading| articles| videos)?|further reading|(?:top|trending|featured|latest) "
-    r"(?:stories|news|posts|articles|videos)|most (?:popular|read|viewed|shared|emailed|watched|commented)(?: .{1,40})?|"
+    r"(?:stories|news|posts|articles|videos)|"
+    r"most (?:popular|read|viewed|shared|emailed|watched|commented)(?: .{1,40})?|"
     r"popular (?:on|in|at) .{1,40}|(?:also|read|see|watch) (?:also|more|next|this)|read these next|up next|"
     r"what to read next|editor'?s'? (?:picks|choice)|don'?t miss(?: this)?|explore further|keep reading|"
     r"other (?:stories|articles|news)|recent (?:posts|articles|stories)|trending(?: now)?|in case you missed it|"
@@ -333,14 +335,16 @@ _PROMPTS = re.compile(
     r"(?:like|enjoyed|love) this (?:story|article|post)\?|"
     r"thanks? (?:you )?for (?:signing up|subscribing|reading)|keep an eye on your inbox|"
     r"(?:there was|an) error (?:has occurred|processing your)|please try again later|"
-    r"(?:print|email|share|save|comment)(?: this)?(?: article| story| page)?$|order reprints|reprints?(?: & permissions)?$|"
+    r"(?:print|email|share|save|comment)(?: this)?(?: article| story| page)?$|"
+    r"order reprints|reprints?(?: & permissions)?$|"
     r"visit .{0,60} (?:homepage|home page|website) for more|follow .{0,60}\bcoverage\b|"
     r"(?:get|receive) .{0,60} (?:delivered|sent|straight|right) (?:to|in|into) your inbox)"
     r"|^(?:newsletters?|click to tweet|sign up(?: for free)?|sign in|log in|register|subscribe(?: now| today)?|"
     r"advertisement|print|email)[!.:]?$",
     re.IGNORECASE,
 )
-_NEWSLETTER_HEADING = re.compile(r"^(?=(?:\S+\s+){0,9}\S+$).*(?:\bnewsletters?\b|^subscribe\b|^sign up\b)", re.IGNORECASE)
+_NEWSLETTER_HEADING = re.compile(r"^(?=(?:\S+\s+){0,9}\S+$).*(?:\bnewsletters?\b|^subscribe\b|^sign up\b)",
+                                 re.IGNORECASE)
 # The line under a newsletter's name: "Get the day's big stories delivered every morning".
 _TAGLINE = re.compile(r"^(?:get|receive|stay|join|sign|subscribe|be the first|never miss)\b|\b(?:your inbox|"
                       r"every (?:morning|day|week|weekday)|daily|weekly)\b", re.IGNORECASE)

@@ -303,7 +303,8 @@ def page_metadata(root: etree._Element, url: str = "", html_text: str = "", with
     found = _json_value(objects, "inLanguage")
     if found and isinstance(found[0], str):
         candidates.append((found[0], "JSON-LD inLanguage"))
-    for name, where in (("og:locale", "Open Graph og:locale"), ("content-language", '<meta http-equiv="content-language">'),
+    for name, where in (("og:locale", "Open Graph og:locale"),
+                        ("content-language", '<meta http-equiv="content-language">'),
                         ("dc.language", '<meta name="dc.language">'), ("language", '<meta name="language">')):
         for content, _ in tags.get(name, []):
             candidates.append((content, where))
@@ -319,8 +320,8 @@ def page_metadata(root: etree._Element, url: str = "", html_text: str = "", with
 
 
 _BYLINE_CLASS = re.compile(r"\bbyline\b|\bauthor[-_]{0,2}name\b|\bbyline[-_]{1,2}\w+", re.IGNORECASE)
-_BYLINE_TEXT = re.compile(r"^(?:(?:written|posted|reported|words)\s+)?by\s+(.{2,80}?)(?:\s+(?:on|at|in|for|\||—|–|-)\s.*)?$",
-                          re.IGNORECASE)
+_BYLINE_TEXT = re.compile(r"^(?:(?:written|posted|reported|words)\s+)?by\s+(.{2,80}?)"
+                          r"(?:\s+(?:on|at|in|for|\||—|–|-)\s.*)?$", re.IGNORECASE)
 
 
 def _byline(root: etree._Element) -> Found | None:
