@@ -126,8 +126,9 @@ golden: install
 	$(BIN)/python -m tests.golden_update
 
 # Synthetic sites of 10, 100 and 1,000 articles: times curate build (from clean, no-op, one article
-# changed) and mkdocs build, peak memory and page sizes; writes BENCHMARKS.md. Takes 10-20 minutes;
-# not part of make test. BENCH_ARGS=--huge adds 10,000 articles (about an hour more).
+# changed), mkdocs build, zensical build and the live preview (save to page shown), peak memory, page
+# sizes and the search index; writes BENCHMARKS.md. Takes 15-25 minutes; not part of make test.
+# BENCH_ARGS=--huge adds 10,000 articles (two hours or more).
 bench: install
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 

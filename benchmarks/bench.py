@@ -938,7 +938,8 @@ def report(results: dict[int, Result], runs: int, started: _dt.datetime, elapsed
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--huge", action="store_true", help="also run N = 10,000 (slow: about an hour)")
+    p.add_argument("--huge", action="store_true",
+                   help="also run N = 10,000 (slow: two hours or more, and Zensical needs several GB of memory)")
     p.add_argument("--sizes", help="comma-separated sizes instead of 10,100,1000 (report goes to --out)")
     p.add_argument("--runs", type=int, default=3, help="runs per measurement (median reported; default 3)")
     p.add_argument("--work", default=str(REPO / "bench-work"), help="work folder (default: bench-work/)")

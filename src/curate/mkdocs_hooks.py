@@ -10,7 +10,7 @@ what only MkDocs needs (events: https://www.mkdocs.org/dev-guide/plugins/#events
 * ``on_pre_build``: runs ``curate build`` (so the pages are current), then sets
   ``nav`` from the manifest (as ``docs/.curate-mkdocs.json`` holds it, which
   ``mkdocs.yml`` read before the build may have changed). Under ``serve`` a
-  content error is logged and the server keeps the last good pages; under
+  content error is printed and the server keeps the last good pages; under
   ``build`` it stops the build.
 * ``on_page_content``: leaves the footnotes (citations) out of the search index.
 * ``on_page_context``: shapes the page's search entries after Material's search
@@ -20,9 +20,9 @@ what only MkDocs needs (events: https://www.mkdocs.org/dev-guide/plugins/#events
   ``aria-progressbar-name``; Material 9.7's templates leave them unnamed, Zensical's
   name them), then collapses the page's whitespace
   (:func:`curate.mkdocs_output.collapse_whitespace`).
-* ``on_serve`` and the ``on_files``/``on_nav``/``on_env``/``on_post_build``
-  events: the live preview of :mod:`curate.preview`, which re-renders only the
-  pages a save changed.
+* ``on_serve`` and the ``on_files``/``on_nav``/``on_env`` events: the live
+  preview of :mod:`curate.preview`, which re-renders only the pages a save
+  changed.
 """
 
 from __future__ import annotations
