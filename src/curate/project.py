@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -62,6 +63,7 @@ RESERVED_SOURCE_IDS = {"index"}
 MAX_SOURCE_BYTES = 2_000_000
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 class _Reader:
@@ -180,23 +182,35 @@ class _Reader:
         data = self.read_bytes(rel)
         if data is None:
             return None
-        key = ""
+        if self.store is None:
+            return self._yaml(rel, model, context)
+        # A large curation file takes a few hundred milliseconds to check; keep the result by its bytes.
+        # (Sets in the context are written sorted: their repr's order changes from run to run.)
+        ctx = sorted((k, sorted(v) if isinstance(v, (set, frozenset)) else v) for k, v in (context or {}).items())
+        key = hashlib.sha256(f"{salt()}\0{rel}\0{model.__qualname__}\0{ctx!r}\0".encode() + data).hexdigest()
+        return self.cached("yaml", key, lambda: self._yaml(rel, model, context))
+
+    def cached(self, kind: str, key: str, compute: Callable[[], T], keep: Callable[[T], bool] = lambda _: True) -> T:
+        """``compute()`` through the cache: on a hit, its result, with the problems and warnings it reported.
+
+        Args:
+            kind: Cache folder (``sources``, ``yaml``, ``intros``).
+            key: Digest of everything ``compute`` reads (its bytes, curate's code: :func:`salt`).
+            compute: Does the work, reporting into :attr:`problems` and :attr:`warnings`.
+            keep: Whether a result may be kept (a source that failed to load is not).
+        """
         if self.store is not None:
-            # A large curation file takes a few hundred milliseconds to check; keep the result by its bytes.
-            # (Sets in the context are written sorted: their repr's order changes from run to run.)
-            ctx = sorted((k, sorted(v) if isinstance(v, (set, frozenset)) else v) for k, v in (context or {}).items())
-            key = hashlib.sha256(f"{salt()}\0{rel}\0{model.__qualname__}\0{ctx!r}\0".encode() + data).hexdigest()
-            hit = self.store.get("yaml", key, tuple)
+            hit = self.store.get(kind, key, tuple)
             if hit is not None and len(hit) == 3:
-                result, problems, warnings = hit
+                value, problems, warnings = hit
                 self.problems += problems
                 self.warnings += warnings
-                return result
+                return value
         n_problems, n_warnings = len(self.problems), len(self.warnings)
-        result = self._yaml(rel, model, context)
-        if self.store is not None:
-            self.store.put("yaml", key, (result, self.problems[n_problems:], self.warnings[n_warnings:]))
-        return result
+        value = compute()
+        if self.store is not None and keep(value):
+            self.store.put(kind, key, (value, self.problems[n_problems:], self.warnings[n_warnings:]))
+        return value
 
     def _yaml(self, rel: str, model: type[M], context: dict[str, Any] | None) -> Validated[M] | None:
         text = self.read_text(rel)
@@ -293,19 +307,21 @@ def _intros(r: _Reader, curation: Validated[CurationFile], site: SiteSpec,
 
 def _intro_cached(r: _Reader, rel: str, titles: list[str], home: bool) -> str | None:
     """An intro's text, its decoding notes and heading warnings, through the cache (by its bytes and titles)."""
-    key = ""
-    if r.store is not None:
-        data = r.read_bytes(rel)
-        if data is None:
-            return None
-        key = hashlib.sha256(f"{salt()}\0{rel}\0{titles!r}\0{home}\0".encode() + data).hexdigest()
-        hit = r.store.get("intros", key, tuple)
-        if hit is not None and len(hit) == 3:
-            text, problems, warnings = hit
-            r.problems += problems
-            r.warnings += warnings
-            return text
-    n_problems, n_warnings = len(r.problems), len(r.warnings)
+    if r.store is None:
+        return _intro(r, rel, titles, home)
+    data = r.read_bytes(rel)
+    if data is None:
+        return None
+    key = hashlib.sha256(f"{salt()}\0{rel}\0{titles!r}\0{home}\0".encode() + data).hexdigest()
+    return r.cached("intros", key, lambda: _intro(r, rel, titles, home))
+
+
+# Headings curate adds to the pages an intro appears on (see curate.pages).
+EXPLAINER_HEADINGS = ("From the reporting", "In their own words", "Related pages", "Pages that link here", "References")
+HOME_HEADINGS = ("Pages", "Knowledge map", "Sources", "Pages that link here")
+
+
+def _intro(r: _Reader, rel: str, titles: list[str], home: bool) -> str | None:
     text = r.read_text(rel)
     if text is not None:
         _intro_headings(r, rel, text, titles, home=home)
@@ -313,14 +329,7 @@ def _intro_cached(r: _Reader, rel: str, titles: list[str], home: bool) -> str | 
             r.problems.append(Problem(rel, line, "", f"the intro holds {what}, which would run in a reader's browser; "
                                       "curate publishes no script, event handler or script address",
                                       "remove it; to show such markup as text, put it in a code span (`…`)"))
-    if r.store is not None:
-        r.store.put("intros", key, (text, r.problems[n_problems:], r.warnings[n_warnings:]))
     return text
-
-
-# Headings curate adds to the pages an intro appears on (see build.py).
-EXPLAINER_HEADINGS = ("From the reporting", "In their own words", "Related pages", "Pages that link here", "References")
-HOME_HEADINGS = ("Pages", "Knowledge map", "Sources", "Pages that link here")
 
 
 def _intro_headings(r: _Reader, rel: str, text: str, titles: list[str], home: bool = False) -> None:
@@ -427,8 +436,7 @@ def _front_matter(r: _Reader, rel: str, reader: Reader, text: str) -> tuple[Vali
 def _load_source_cached(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> Source | None:
     """:func:`_load_source` through the source cache: a source whose snapshot and metadata bytes
     are as when it was last cleaned is taken from the cache, with the problems and warnings it gave."""
-    store = getattr(r, "store", None)
-    if store is None:
+    if r.store is None:
         return _load_source(r, reader, rel, sid, stem)
     h = hashlib.sha256(salt().encode() + b"\0" + rel.encode() + b"\0")
     for part in (rel, f"{ARTICLES_DIR}/{stem}{META_SUFFIX}"):
@@ -438,19 +446,16 @@ def _load_source_cached(r: _Reader, reader: Reader, rel: str, sid: str, stem: st
         except OSError:
             return _load_source(r, reader, rel, sid, stem)  # unreadable: the loader reports it
     key = h.hexdigest()
-    hit = store.get("sources", key, tuple)
-    if hit is not None and len(hit) == 4 and isinstance(hit[0], Source):
-        source, problems, warnings, left_out = hit
-        r.problems += problems
-        r.warnings += warnings
-        r.left_out[sid] = left_out
-        r.source_keys[sid] = key
-        return source
-    n_problems, n_warnings = len(r.problems), len(r.warnings)
-    source = _load_source(r, reader, rel, sid, stem)
+
+    def load() -> tuple[Source | None, list[tuple[str, int]]]:
+        source = _load_source(r, reader, rel, sid, stem)
+        return source, r.left_out.get(sid, [])
+
+    value = r.cached("sources", key, load, keep=lambda v: isinstance(v, tuple) and v[0] is not None)
+    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], (Source, type(None)))):
+        return _load_source(r, reader, rel, sid, stem)  # pragma: no cover - signed entries have this shape
+    source, r.left_out[sid] = value
     if source is not None:
-        store.put("sources", key, (source, r.problems[n_problems:], r.warnings[n_warnings:],
-                                   r.left_out.get(sid, [])))
         r.source_keys[sid] = key
     return source
 
