@@ -68,6 +68,22 @@ class ContentError(CurateError):
         super().__init__("\n".join(p.format() for p in self.problems))
 
 
+class TargetError(CurateError):
+    """Something curate was pointed at (a file, a web address) cannot be used; exit code 1.
+
+    Attributes:
+        target: The path or address, as given.
+        reason: What is wrong, one sentence.
+        hint: What to do about it, or empty.
+    """
+
+    def __init__(self, target: str, reason: str, hint: str = ""):
+        self.target = target
+        self.reason = reason
+        self.hint = hint
+        super().__init__(f"{target}: {reason}" + (f"\n    hint: {hint}" if hint else ""))
+
+
 class UsageError(CurateError):
     """The command line or project layout is wrong (exit code 2)."""
 

@@ -23,7 +23,7 @@ from email.message import Message
 from urllib.parse import urljoin, urlsplit
 
 from . import __version__
-from .errors import CurateError
+from .errors import TargetError
 
 TIMEOUT_SECONDS = 30.0
 MAX_BYTES = 10 * 1024 * 1024
@@ -33,14 +33,8 @@ USER_AGENT = f"curate/{__version__} (article import; +https://www.python.org/)"
 _CHUNK = 64 * 1024
 
 
-class FetchError(CurateError):
-    """A page could not be fetched (exit code 1); the message says why, with a hint."""
-
-    def __init__(self, url: str, reason: str, hint: str = ""):
-        self.url = url
-        self.reason = reason
-        self.hint = hint
-        super().__init__(f"{url}: {reason}" + (f"\n    hint: {hint}" if hint else ""))
+class FetchError(TargetError):
+    """A page could not be fetched (exit code 1); ``target`` is the address, the message says why."""
 
 
 @dataclass(frozen=True)

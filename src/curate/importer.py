@@ -34,7 +34,7 @@ import yaml
 
 from . import __version__
 from .encoding import DecodeError, Note
-from .errors import EXIT_USAGE, CurateError
+from .errors import EXIT_USAGE, CurateError, TargetError
 from .fetch import Fetched, fetch, is_web_address
 from .project import ARTICLES_DIR, META_SUFFIX, RESERVED_IDS, RESERVED_SOURCE_IDS
 from .readers import reader_for
@@ -60,14 +60,8 @@ MIN_ARTICLE_WORDS = 20
 MAX_ID_CHARS = 60
 
 
-class ImportFailed(CurateError):
+class ImportFailed(TargetError):
     """A page cannot be imported (exit code 1); the message says why, with a hint."""
-
-    def __init__(self, target: str, reason: str, hint: str = ""):
-        self.target = target
-        self.reason = reason
-        self.hint = hint
-        super().__init__(f"{target}: {reason}" + (f"\n    hint: {hint}" if hint else ""))
 
 
 class IdTaken(ImportFailed):
