@@ -55,9 +55,7 @@ def _jsonable(value: object) -> object:
     if hasattr(value, "iso"):
         return value.iso()  # PartialDate
     if hasattr(value, "__dict__"):
-        return vars(value)
-    if hasattr(value, "model_dump"):
-        return value.model_dump()  # pragma: no cover - pydantic models
+        return vars(value)  # dataclasses and pydantic models alike: their fields
     return repr(value)
 
 
