@@ -91,7 +91,7 @@ def test_the_mini_fixture_exercises_every_part_of_a_page():
            "(sources/riverton-council-open-source.md#what-changes-for-staff--p2)" in council
     assert "{ #what-changes-for-staff--p2 }" in source
     # time anchors, from a full date (.meta.yml) and from front matter
-    mark = '<span class="curate-insertion" title="Editor\'s note: added to the source\'s words">&#91;{}&#93;</span>'
+    mark = '<span class="curate-insertion">&#91;{}&#93;</span>'
     assert f"last month {mark.format('February 2025')}" in council and f"next year {mark.format('2026')}" in council
     assert f"Last year {mark.format('2024')}" in maintainers
     assert f"this month {mark.format('February 2025')}" in maintainers

@@ -36,9 +36,9 @@ def _read(docs, name):
 def test_last_month_in_the_opening_resolves_to_july_2024(docs):
     page = _read(docs, "why-meta-embraced-open-source.md")
     assert "released as an [open-source](what-is-open-source.md" in page
-    assert "model last month <span class=\"curate-insertion\" title=\"Editor's note: added to the source's words\">&#91;July 2024&#93;</span>.<sup class=\"citation\"><a id=\"cite-1-a\" href=\"#ref-1\"" in page
-    assert "has recently <span class=\"curate-insertion\" title=\"Editor's note: added to the source's words\">&#91;before August 2024&#93;</span> released an open letter" in page
-    assert "That concern has now <span class=\"curate-insertion\" title=\"Editor's note: added to the source's words\">&#91;as of August 2024&#93;</span> spread" in page
+    assert "model last month <span class=\"curate-insertion\">&#91;July 2024&#93;</span>.<sup class=\"citation\"><a id=\"cite-1-a\" href=\"#ref-1\"" in page
+    assert "has recently <span class=\"curate-insertion\">&#91;before August 2024&#93;</span> released an open letter" in page
+    assert "That concern has now <span class=\"curate-insertion\">&#91;as of August 2024&#93;</span> spread" in page
     assert "(July 2024)" not in page and "(before August 2024)" not in page
 
 
@@ -69,7 +69,7 @@ def test_unknown_date_is_flagged_with_a_warning(project):
     meta.write_text(re.sub(r"(?m)^published(_estimated)?:.*\n", "", meta.read_text(encoding="utf-8")),
                     encoding="utf-8")
     plan = plan_build(load_project(project))
-    assert "model last month <span class=\"curate-insertion\" title=\"Editor's note: added to the source's words\">&#91;date unknown&#93;</span>." in plan.files["why-meta-embraced-open-source.md"].decode()
+    assert "model last month <span class=\"curate-insertion\">&#91;date unknown&#93;</span>." in plan.files["why-meta-embraced-open-source.md"].decode()
     assert any("publication date unknown" in w for w in plan.warnings)
     assert any("'last month' cannot be dated" in w for w in plan.warnings)
 

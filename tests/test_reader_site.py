@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -100,7 +101,7 @@ def test_built_site_nav_and_search_hold_no_handbook_page(built: Path):
 
 # --- editorial insertions (point 3) ---------------------------------------------------------------
 
-INSERTION_HTML = ('<span class="curate-insertion" title="Editor\'s note: added to the source\'s words">'
+INSERTION_HTML = ('<span class="curate-insertion">'
                   '&#91;{}&#93;</span>')
 
 
@@ -164,6 +165,25 @@ def test_built_pages_show_insertions_as_the_editors_never_as_plain_source_text(b
     assert "“That concern has now " + INSERTION_HTML.format("as of August 2024") + " spread" in llama
     css = (built / "docs" / "assets" / "curate.css").read_text(encoding="utf-8")
     assert re.search(r"\.curate-insertion \{[^}]*background-color: var\(--md-default-fg-color--lightest\)", css)
+    # each page that holds insertions says once, in words, whose they are; a page without says nothing
+    note = "Words in [square brackets] are the editor's, not the source's."
+    assert html.unescape(explainer).count(note) == 1
+    assert html.unescape(source).count(note) == 1
+    assert note not in html.unescape(llama)
+
+
+def test_source_page_shows_the_printed_title_only_when_it_differs_from_the_heading():
+    from curate.model import Source
+    from curate.render import source_metadata
+    from curate.schema import SourceMeta
+
+    def make_source(title: str, meta: SourceMeta) -> Source:
+        return Source(id="a", path_rel="content_sources/articles/a.txt", text="", meta=meta, title=title)
+
+    same = make_source("Open models", SourceMeta(title="Open models"))
+    assert "Title as printed" not in source_metadata(same)
+    other = make_source("Open models", SourceMeta(title="OPEN MODELS <b>now</b>"))
+    assert "- **Title as printed:** OPEN MODELS &lt;b&gt;now&lt;/b&gt;" in source_metadata(other)
 
 
 # --- no repetition (point 6) ----------------------------------------------------------------------

@@ -323,7 +323,7 @@ def references_section(page_path: str, refs: list[Reference]) -> str:
 
 
 INSERTION_CLASS = "curate-insertion"
-INSERTION_TITLE = "Editor's note: added to the source's words"
+INSERTION_NOTE = "Words in [square brackets] are the editor's, not the source's."
 
 
 def insertion(words: str) -> str:
@@ -331,15 +331,23 @@ def insertion(words: str) -> str:
 
     Square brackets are how journalism marks words an editor adds to a quotation (AP and
     Chicago style); the span's class styles them apart from the quoted text
-    (``docs/assets/curate.css``) and its title names them an editor's note on hover and to
-    assistive technology. The brackets are character references, so Markdown never takes
-    them for a link.
+    (``docs/assets/curate.css``), and a page that holds any says so once, in words
+    (:func:`insertion_note`), rather than in a title on every span, which assistive technology
+    does not read and which costs every page its bytes. The brackets are character
+    references, so Markdown never takes them for a link.
     """
-    return (f' <span class="{INSERTION_CLASS}" title="{INSERTION_TITLE}">&#91;{escape(words)}&#93;</span>')
+    return f' <span class="{INSERTION_CLASS}">&#91;{escape(words)}&#93;</span>'
+
+
+def insertion_note(parts: list[str]) -> str:
+    """:data:`INSERTION_NOTE` (Markdown, brackets escaped) when any of ``parts`` holds an insertion, else ``''``."""
+    if not any(f'class="{INSERTION_CLASS}"' in part for part in parts):
+        return ""
+    return "*" + INSERTION_NOTE.replace("[", "&#91;").replace("]", "&#93;") + "*"
 
 
 # An insertion as written into a page (brackets as character references) or as a sentence holds it.
-_INSERTION_HTML = re.compile(rf'<span class="{INSERTION_CLASS}" title="[^"<>]*">'
+_INSERTION_HTML = re.compile(rf'<span class="{INSERTION_CLASS}"(?: title="[^"<>]*")?>'
                              r'(?:\[|&#91;)([^\]<>&]*)(?:\]|&#93;)</span>')
 
 
@@ -449,7 +457,9 @@ def source_metadata(source: Source) -> str:
     "not recorded"); the date's note and the attribution follow the list.
     """
     m = source.meta
-    rows = [("Title as printed", escape(m.title or source.title))]
+    # The page's own heading is the title; a title printed otherwise (a headline the editor
+    # shortened) is shown as printed.
+    rows = [("Title as printed", escape(m.title))] if m.title and m.title != source.title else []
     if m.publisher:
         rows.append(("Publisher", escape(m.publisher)))
     if m.author:

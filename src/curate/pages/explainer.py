@@ -137,7 +137,7 @@ class ExplainerBuilder(Builder):
         d.head.append(f"**{escape(spec.description)}**")
         review = render.review_line(spec)
         based_on = render.sources_line(page_sources)
-        d.head.append(render.not_searched("  \n".join(line for line in (based_on, review) if line)))
+        head_lines = [based_on, review]
         intro = site.project.intros.get(spec.intro_rel, "").strip()
         if intro:
             d.prose.append(intro)
@@ -168,6 +168,8 @@ class ExplainerBuilder(Builder):
                 if x.passage.kind is PassageKind.CAPTION:
                     d.prose_captions.add(len(d.prose))
                 d.prose.append(text)
+        head_lines.append(render.insertion_note(d.prose))
+        d.head.append(render.not_searched("  \n".join(line for line in head_lines if line)))
         quotes = []
         for s in page_sources:
             wanted = {r.section for r in spec.sections if r.source == s.id}

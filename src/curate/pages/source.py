@@ -85,6 +85,9 @@ class SourceBuilder(Builder):
                 if passage.kind is PassageKind.CAPTION:
                     d.prose_captions.add(len(d.prose))
                 d.prose.append(f"{text}\n{{ #{passage.anchor} }}")
+        note = render.insertion_note(d.prose)
+        if note:
+            d.head.append(note)
         d.link_prose(site.linker)
         d.front_matter_text()
         return d
