@@ -12,16 +12,33 @@ from .conftest import DESKTOP, SEARCH_WORKER_PROBE, search
 
 pytestmark = pytest.mark.browser
 
-# query -> the page that must come first
+# A reader's query -> the page that must come first (the reader-site issue's table: at least 20,
+# spelling variants included). A term's glossary entry is the right answer where no explainer is
+# about the term.
 FIRST = {
     "Llama": "what-is-llama/",
+    "who makes llama": "what-is-llama/",
+    "LLaMA 3.1": "what-is-llama/",
+    "large language model": "what-is-llama/",
+    "LLM": "what-is-llama/",
+    "GPT-4": "what-is-llama/",
     "open source": "what-is-open-source/",
     "open-source": "what-is-open-source/",
     "Linux": "what-is-open-source/",
+    "Apache": "what-is-open-source/",
+    "open source definition": "what-is-open-source/",
     "Apple": "why-meta-embraced-open-source/",
+    "App Store": "why-meta-embraced-open-source/",
     "Cambridge Analytica": "why-meta-embraced-open-source/",
+    "Zuckerberg letter": "why-meta-embraced-open-source/",
+    "why did Meta open source": "why-meta-embraced-open-source/",
     "security": "security-threat/",
     "weaponise": "security-threat/",
+    "weaponize": "security-threat/",
+    "bad actors": "security-threat/",
+    "licence": "glossary/",
+    "license": "glossary/",
+    "OpenAI": "glossary/",
 }
 EXPLAINERS = {"what-is-llama/", "what-is-open-source/", "why-meta-embraced-open-source/", "security-threat/"}
 
