@@ -99,6 +99,21 @@ def test_built_site_nav_and_search_hold_no_handbook_page(built: Path):
     assert not {doc["title"] for doc in index["docs"]} & set(titles)
 
 
+# --- references and the source page (point 2) ----------------------------------------------------
+
+def test_source_page_plumbing_stays_inside_the_folded_block_for_editors(built: Path):
+    """Every cleaning note is inside the closed <details>, none spills onto the reader's page
+    (a bug: only the first line of the notes was indented into the fold)."""
+    page = (built / "site" / "sources" / "zuckerberg-open-source-ai-letter" / "index.html").read_text(encoding="utf-8")
+    fold = re.search(r'<details class="info">(.*?)</details>', page, re.DOTALL)
+    assert fold and "For editors" in fold.group(1)
+    outside = page.replace(fold.group(0), "")
+    for note in ("Image alt text: 1 line", "Photo credit: 1 line", "Boilerplate after the article", "Corrected"):
+        assert note in fold.group(1), note
+        assert note not in outside, note
+    assert "SHA-256" not in outside and "Section ids" not in outside
+
+
 # --- editorial insertions (point 3) ---------------------------------------------------------------
 
 INSERTION_HTML = ('<span class="curate-insertion">'

@@ -497,7 +497,7 @@ def editors_block(source: Source, digest: str) -> str:
              + f" (in `content_sources/curation.yml`, a page names a section as `{source.id}#<id>`)"]
     report = cleaning_report(source)
     if report:
-        lines += ["", "**Cleaning notes**", "", report]
+        lines += ["", "**Cleaning notes**", "", *report.split("\n")]  # every line inside the fold
     return '??? info "For editors"\n\n' + "\n".join(("    " + line) if line else "" for line in lines)
 
 
