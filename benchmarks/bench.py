@@ -221,11 +221,11 @@ def generate(root: Path, n: int, seed: int = 7) -> Corpus:
         g_lines += [f"  - term: {term}", f"    definition: {definition}"]
         if aliases:
             g_lines.append(f"    aliases: [{', '.join(aliases)}]")
-        g_lines += [f"    page: {core_pages[term]}", ""]
+        g_lines.append("")
         page_terms.setdefault(int(core_pages[term].split("-")[1]), []).append(term)
     for row in topical:
         for name, definition, owner in row:
-            g_lines += [f"  - term: {name}", f"    definition: {definition}", f"    page: {page_ids[owner]}", ""]
+            g_lines += [f"  - term: {name}", f"    definition: {definition}", ""]
             page_terms.setdefault(owner, []).append(name)
     corpus.terms = len(CORE_TERMS) + sum(len(r) for r in topical)
     (root / "content_sources" / "glossary.yml").write_text("\n".join(g_lines) + "\n", encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as html_module
+import json
 import re
 
 import pytest
@@ -10,7 +11,8 @@ import pytest
 from curate.build import plan_build
 from curate.cli import main
 from curate.errors import ContentError
-from curate.linking import GlossaryLinker, TermLink, find_links
+from curate.knowledge_map import Node, connections, informative, render_map
+from curate.linking import GlossaryLinker, TermLink, escape, find_links
 from curate.model import GlossaryTerm
 from curate.project import load_project
 from curate.quotes import Quote, find_quotes
@@ -272,21 +274,68 @@ def test_knowledge_map_on_home_page_links_every_explainer_with_a_name(built):
     block = html.split('<div class="curate-map">', 1)[1].split("</ul>")[0]
     svg = block.split("</svg>")[0]
     # The links are Markdown links, so MkDocs resolved them to page URLs like any other link.
-    nodes = re.findall(r'<a class="curate-map-node" href="([^"]+)" style="left: [\d.]+%; top: [\d.]+%">([^<]+)</a>',
-                       block)
+    nodes = re.findall(r'<a class="curate-map-node" href="([^"]+)">([^<]+)</a>', block)
     assert nodes == [("what-is-open-source/", "What is open source"),
                      ("why-meta-embraced-open-source/", "Why Meta embraced open source"),
                      ("what-is-llama/", "What is Llama"), ("security-threat/", "Security threat")]
-    assert svg.count("<line ") == 6  # every pair of the four explainers links one way or the other
-    assert svg.count("<circle ") == 4 and 'aria-hidden="true"' in svg  # the drawing; the names are the links
-    assert "<script" not in block
+    assert 'aria-hidden="true"' in svg and "<script" not in block  # the drawing; the names are the links
+    # Arcs weighted by shared terms and tags: "Why Meta…" and "What is Llama" share the most
+    # (six terms and the tag Meta), "What is open source" shares only its own term with each page.
+    arcs = re.findall(r'style="stroke-width: ([\d.]+)px"><title>([^<]+)</title>', svg)
+    assert len(arcs) == 6
+    widths = {title.split(" share ")[0]: float(width) for width, title in arcs}
+    assert widths["Why Meta embraced open source and What is Llama"] == 6
+    assert widths["What is open source and What is Llama"] == 1.5
+    assert ("Why Meta embraced open source and What is Llama share 7: terms: Llama, Meta, Meta AI, OpenAI, "
+            "generative AI, open source; tags: Meta") in [html_module.unescape(t) for _, t in arcs]
+
+
+def _map_nodes(terms: list[set[str]], tags: list[set[str]] | None = None) -> list[Node]:
+    tags = tags or [set() for _ in terms]
+    return [Node(f"p{i}.md", f"Page {i}", frozenset(t), frozenset(g)) for i, (t, g) in enumerate(zip(terms, tags, strict=True))]
+
+
+def test_knowledge_map_weights_connections_by_shared_terms_and_tags():
+    nodes = _map_nodes([{"Llama", "Meta"}, {"Meta"}, {"Linux"}], [{"models"}, {"models"}, set()])
+    assert [(c.a, c.b, c.terms, c.tags, c.weight) for c in connections(nodes)] == [
+        (0, 1, ("Meta",), ("models",), 2)]  # page 2 shares nothing: no arc
+    assert informative(nodes, connections(nodes))
+
+
+def test_knowledge_map_is_left_out_when_it_would_be_a_complete_graph_of_one_weight():
+    alike = _map_nodes([{"open source", "Meta"}] * 4)
+    assert len(connections(alike)) == 6 and not informative(alike, connections(alike))
+    assert render_map(alike, lambda p: p) == ""
+    assert render_map(_map_nodes([{"a"}, {"b"}]), lambda p: p) == ""  # nothing shared
+    # one weight but not every pair joined: the map shows which pages belong together
+    apart = _map_nodes([{"a"}, {"a"}, {"b"}, {"b"}])
+    assert "curate-map-node" in render_map(apart, lambda p: p)
+
+
+def test_knowledge_map_leaves_out_the_home_page_section_when_it_says_nothing(project):
+    curation = project / "content_sources" / "curation.yml"
+    text = curation.read_text(encoding="utf-8")
+    curation.write_text(text[: text.index("  - id: why-meta-embraced-open-source")], encoding="utf-8")
+    curation.write_text(re.sub(r"related: \[.*\]", "related: []", curation.read_text(encoding="utf-8")),
+                        encoding="utf-8")
+    home = plan_build(load_project(project)).files["index.md"].decode()
+    assert "Knowledge map" not in home and "curate-map" not in home  # one page: nothing to join
+
+
+def test_knowledge_map_titles_are_escaped_in_the_drawing():
+    nodes = _map_nodes([{"a"}, {"a", "b"}, {"b"}])
+    nodes[0] = Node("p0.md", "<b>Bold</b> & [x](javascript:alert(1))", frozenset({"a"}))
+    block = render_map(nodes, lambda p: p)
+    svg = block.split("</svg>")[0]
+    assert "<b>" not in svg and "&lt;b&gt;Bold&lt;/b&gt; &amp; [x](javascript:alert(1)) and Page 1 share 1" in svg
+    assert f"- [{escape(nodes[0].title)}](p0.md){{ .curate-map-node }}" in block  # Markdown shows it as typed
 
 
 def test_check_reports_link_health(project, capsys):
     assert main(["build", "--project", str(project), "-q"]) == 0
     assert main(["check", "--project", str(project)]) == 0
     out = capsys.readouterr().out
-    assert ("term without an explaining page: 'OpenAI' (content_sources/glossary.yml:55) links to the glossary"
+    assert ("term without an explaining page: 'OpenAI' (content_sources/glossary.yml:54) links to the glossary"
             in out)
 
 
@@ -312,20 +361,94 @@ def test_check_reports_terms_mentioned_but_never_linked(project, capsys):
     assert "orphan page" not in out
 
 
-def test_a_pages_key_term_links_to_it_without_a_glossary_page_key(project):
+def _glossary_links(markdown: str) -> dict[str, str]:
+    """Link text → target of every glossary link in a page's Markdown."""
+    return dict(re.findall(r'\[([^\]]+)\]\(([^ )]+) "[^"]*"\)\{ \.glossary-link \}', markdown))
+
+
+def test_a_term_links_to_the_page_about_it_and_otherwise_to_its_glossary_entry_on_every_page(docs):
+    """One rule on every page: a page's key term (first under 'terms') links to the page, other terms to the glossary."""
+    source = _glossary_links(_read(docs, "sources/zuckerberg-open-source-ai-letter.md"))
+    # key terms of the four explainers
+    assert source["weaponise"] == "../security-threat.md"
+    assert source["open-source"] == "../what-is-open-source.md"
+    assert source["Llama 3.1"] == "../what-is-llama.md"
+    assert source["Meta Platforms"] == "../why-meta-embraced-open-source.md"
+    # listed under 'terms' of a page but not first, or listed by none: the glossary entry
+    assert source["Linux"] == "../glossary.md#linux"
+    assert source["Apache web server"] == "../glossary.md#apache"
+    assert source["Mark Zuckerberg"] == "../glossary.md#mark-zuckerberg"
+    assert source["Cambridge Analytica"] == "../glossary.md#cambridge-analytica"
+    assert source["generative AI"] == "../glossary.md#generative-ai"
+    # the page that lists Linux among its terms links it like every other page does
+    assert _glossary_links(_read(docs, "what-is-open-source.md"))["Linux"] == "glossary.md#linux"
+    assert _glossary_links(_read(docs, "why-meta-embraced-open-source.md"))["Apple"] == "glossary.md#apple"
+    llama = _glossary_links(_read(docs, "what-is-llama.md"))
+    assert (llama["licence"], llama["Meta"]) == ("glossary.md#licence", "why-meta-embraced-open-source.md")
+    assert "Llama" not in llama and "LLaMA" not in llama  # never a self-link
+
+
+def test_meta_ai_is_its_own_term_not_another_name_for_meta(docs):
+    source = _glossary_links(_read(docs, "sources/zuckerberg-open-source-ai-letter.md"))
+    assert source["Meta AI"] == "../glossary.md#meta-ai"
+    glossary = _read(docs, "glossary.md")
+    meta = glossary.split("## Meta { #meta }", 1)[1].split("\n## ", 1)[0]
+    assert "Also written: Meta Platforms</li>" in meta and "Meta AI" not in meta
+    assert "Meta's AI assistant" in glossary.split("## Meta AI { #meta-ai }", 1)[1].split("\n## ", 1)[0]
+
+
+def test_glossary_entries_say_also_written_for_variants(docs):
+    glossary = _read(docs, "glossary.md")
+    for anchor, line in (("licence", "<li markdown>Also written: license</li>"),
+                         ("weaponise", "<li markdown>Also written: weaponised, weaponize, weaponized</li>"),
+                         ("open-source", "<li markdown>Also written: open-source</li>"),
+                         ("llama", "<li markdown>Also written: LLaMA, Llama 3.1, LLaMA 3.1</li>")):
+        entry = glossary.split(f"{{ #{anchor} }}", 1)[1].split("\n## ", 1)[0]
+        assert line in entry, anchor  # searched: no data-search-exclude on the item
+
+
+def test_search_finds_spelling_variants_in_the_glossary_entry(built):
+    """site/search/search_index.json: the entries of 'licence' and 'weaponise' hold 'license' and 'weaponize'."""
+    index = json.loads((built / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    entries = {doc["location"]: doc["text"] for doc in index["docs"]}
+    assert "license" in entries["glossary/#licence"]
+    assert "weaponize" in entries["glossary/#weaponise"]
+    # only the glossary entry: the other pages write the British spellings
+    assert [loc for loc, text in entries.items() if re.search(r"\blicense\b", text)] == ["glossary/#licence"]
+
+
+def test_a_glossary_page_key_is_refused_with_a_hint(project):
     glossary = project / "content_sources" / "glossary.yml"
-    glossary.write_text(glossary.read_text(encoding="utf-8").replace("    page: security-threat\n", ""),
-                        encoding="utf-8")
-    plan = plan_build(load_project(project))
-    assert "[weaponise](../security-threat.md" in plan.files["sources/zuckerberg-open-source-ai-letter.md"].decode()
-    assert plan.warnings == []
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace(
+        "    aliases: [Zuckerberg]\n", "    aliases: [Zuckerberg]\n    page: why-meta-embraced-open-source\n"),
+        encoding="utf-8")
+    with pytest.raises(ContentError) as exc:
+        load_project(project)
+    [problem] = exc.value.problems
+    assert (problem.file, problem.key, problem.message) == (
+        "content_sources/glossary.yml", "terms[4].page", "'page' is no longer a key here")
+    assert problem.line == glossary.read_text(encoding="utf-8").splitlines().index(
+        "    page: why-meta-embraced-open-source") + 1
+    assert "lists it first under 'terms' in content_sources/curation.yml" in problem.hint
 
 
-def test_glossary_page_disagreeing_with_key_terms_warns(project):
+def test_a_term_is_the_key_term_of_one_page_at_most(project):
     curation = project / "content_sources" / "curation.yml"
-    text = curation.read_text(encoding="utf-8").replace("terms: [weaponise]", "terms: [weaponise, Linux]")
-    curation.write_text(text.replace("terms: [open source, Linux, Apache]", "terms: [open source, Apache]"),
+    curation.write_text(curation.read_text(encoding="utf-8").replace("terms: [weaponise]", "terms: [Meta, weaponise]"),
+                        encoding="utf-8")
+    with pytest.raises(ContentError) as exc:
+        load_project(project)
+    [problem] = exc.value.problems
+    assert (problem.file, problem.line, problem.key) == ("content_sources/curation.yml", 49, "pages[3].terms[0]")
+    assert problem.message == ("'Meta' is already the key term of page 'why-meta-embraced-open-source' (line 21): "
+                               "a term links to the one page that is about it")
+
+
+def test_a_term_listed_later_under_terms_links_to_the_glossary(project):
+    curation = project / "content_sources" / "curation.yml"
+    curation.write_text(curation.read_text(encoding="utf-8").replace("terms: [weaponise]", "terms: [Linux, weaponise]"),
                         encoding="utf-8")
     plan = plan_build(load_project(project))
-    assert plan.warnings == ["content_sources/glossary.yml:32: term 'Linux' is explained on page 'what-is-open-source' "
-                             "but listed under 'terms' of page 'security-threat' in curation.yml"]
+    source = _glossary_links(plan.files["sources/zuckerberg-open-source-ai-letter.md"].decode())
+    assert (source["Linux"], source["weaponise"]) == ("../security-threat.md", "../glossary.md#weaponise")
+    assert plan.warnings == []

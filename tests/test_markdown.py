@@ -419,7 +419,6 @@ def hostile_glossary_site(tmp_path_factory) -> Path:
     terms = """\
   - term: '*NSYNC'
     definition: A band.
-    page: what-is-open-source
   - term: '{fmt}'
     definition: A formatting library.
   - term: '`grep`'
@@ -427,7 +426,6 @@ def hostile_glossary_site(tmp_path_factory) -> Path:
   - term: Sigma
     definition: "A letter ('see') [click](javascript:alert(1)) <b>bold</b> \\"quoted\\"."
     aliases: ["Σ <i>upper</i>", "[s](javascript:alert(3))"]
-    page: what-is-open-source
 """
     glossary.write_text(glossary.read_text(encoding="utf-8") + terms, encoding="utf-8")
     intro = root / "content_sources" / "pages" / "what-is-llama.md"
@@ -446,7 +444,7 @@ def test_built_site_shows_terms_that_start_with_markup_linked_and_whole(hostile_
     body = page.split('<article', 1)[1].split("</article>", 1)[0]
     assert "*NSYNC toured, {fmt} formats and `grep` searches; Sigma is a letter." in visible(body)
     links = {link["text"]: link for link in glossary_links(body)}
-    assert (links["*NSYNC"]["href"], links["*NSYNC"]["title"]) == ("../what-is-open-source/", "A band.")
+    assert (links["*NSYNC"]["href"], links["*NSYNC"]["title"]) == ("../glossary/#nsync", "A band.")
     assert links["{fmt}"]["title"] == "A formatting library."
     assert links["`grep`"]["href"] == "../glossary/#grep"
 
@@ -462,7 +460,7 @@ def test_built_site_has_no_javascript_address_and_shows_the_definition_as_typed(
     page = (site / "what-is-llama" / "index.html").read_text(encoding="utf-8")
     [sigma] = [a for a in glossary_links(page) if a["text"] == "Sigma"]
     assert sigma["title"] == "A letter ('see') [click](javascript:alert(1)) <b>bold</b> \"quoted\"."
-    assert sigma["href"] == "../what-is-open-source/"
+    assert sigma["href"] == "../glossary/#sigma"
     assert "<b>bold</b>" not in page
     glossary = (site / "glossary" / "index.html").read_text(encoding="utf-8")
     entry = visible(glossary.split('id="sigma"', 1)[1].split("<h2", 1)[0])

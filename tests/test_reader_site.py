@@ -176,8 +176,9 @@ def test_built_pages_show_insertions_as_the_editors_never_as_plain_source_text(b
         page = html_path.read_text(encoding="utf-8")
         assert "(July 2024)" not in page and "&lt;span" not in page, html_path
     # backlink context ("Pages that link here") keeps the span, not its escaped markup
-    llama = (site / "what-is-llama" / "index.html").read_text(encoding="utf-8")
-    assert "“That concern has now " + INSERTION_HTML.format("as of August 2024") + " spread" in llama
+    backlinks = explainer.split('id="pages-that-link-here"', 1)[1]
+    assert ("“Mark Zuckerberg, CEO of Meta Platforms and the founder of Facebook, has recently "
+            + INSERTION_HTML.format("before August 2024") + " released") in backlinks
     css = (built / "docs" / "assets" / "curate.css").read_text(encoding="utf-8")
     assert re.search(r"\.curate-insertion \{[^}]*background-color: var\(--md-default-fg-color--lightest\)", css)
     # each page that holds insertions says once, in words, whose they are; a page without says nothing
@@ -251,8 +252,12 @@ def test_backlink_context_is_a_sentence_of_prose_never_a_caption(project):
             contexts += re.findall(r"(?m)^- \[[^\]]*\]\([^)]*\): “(.*)”$", body)
     assert len(contexts) >= 5
     assert not [c for c in contexts if c.startswith("Meta AI is powered by")]
-    # the source page's first link in prose gives the context instead of its caption
-    assert any(c.startswith("That concern has now") for c in contexts)
+    # the source page links What is Llama only in its caption: listed, with no context
+    llama = _section_body(plan.files["what-is-llama.md"].decode(), "Pages that link here")
+    assert ("- [Mark Zuckerberg is now Supporting open-source AI tech](sources/zuckerberg-open-source-ai-letter.md)\n"
+            in llama)
+    # and Why Meta embraced open source in prose, whose sentence is the context
+    assert any(c.startswith("Mark Zuckerberg, CEO of Meta Platforms") for c in contexts)
 
 
 def _quote(text: str, complete: bool = True):
@@ -289,7 +294,7 @@ def test_a_quotation_is_a_whole_sentence_only_from_capital_to_full_stop():
 def test_home_tab_title_is_the_site_name_once_and_pages_have_footer_links(built: Path):
     site = built / "site"
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert re.findall(r"<title>([^<]*)</title>", home) == ["Open-source AI, explained"]
+    assert re.findall(r"<title>([^<]*)</title>", home.split("</head>", 1)[0]) == ["Open-source AI, explained"]
     assert '<h1 id="open-source-ai-explained">Open-source AI, explained' in home
     llama = (site / "what-is-llama" / "index.html").read_text(encoding="utf-8")
     assert re.findall(r"<title>([^<]*)</title>", llama) == ["What is Llama - Open-source AI, explained"]

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curate import build as B
-from curate.knowledge_map import MAX_LINES, MAX_NODES, Node, render_svg
+from curate.knowledge_map import MAX_NODES, NEIGHBOURS, Node, connections, render_map
 from curate.linking import GlossaryLinker, _alias_pattern, _trie_pattern
 from curate.model import PageSpec, Project, SiteSpec
 from curate.pages import common as C
@@ -81,7 +81,7 @@ def test_large_site_pages_are_split(large):
     assert any(p.startswith(f"{C.TAGS_DIR}/") for p in plan.files)
     assert any(p.startswith(f"{C.GLOSSARY_DIR}/") for p in plan.files)
     home = plan.files[C.HOME].decode()
-    knowledge_map = re.search(r'<div class="curate-map" markdown>.*?\n</div>\n</div>', home, re.DOTALL).group()
+    knowledge_map = re.search(r'<div class="curate-map" markdown>.*?\n</div>', home, re.DOTALL).group()
     assert knowledge_map.count("](topic-") == MAX_NODES  # the map draws its first pages only
     rest = home.replace(knowledge_map, "")
     assert rest.count("](topic-") <= C.LIST_MAX + 1 and "](sources/article-" not in home
@@ -156,9 +156,12 @@ def test_nav_of_thousands_of_pages_keeps_every_level_short():
                                              + [p.docs_path for p in pages])
 
 
-def test_a_dense_knowledge_map_draws_one_path():
-    nodes = [Node(f"p{i}.md", f"Page {i}") for i in range(20)]
-    edges = {(a.path, b.path) for a in nodes for b in nodes if a.path < b.path}
-    svg = render_svg(nodes, edges)
-    assert len(edges) > MAX_LINES and "<line " not in svg
-    assert svg.count('class="curate-map-edge"') == 1 and re.search(r'<path d="([^"]+)"', svg).group(1).count("M") == 190
+def test_a_dense_knowledge_map_draws_each_pages_strongest_arcs_only():
+    # 20 pages, each pair sharing a term: 190 pairs, of which each page keeps its NEIGHBOURS nearest
+    nodes = [Node(f"p{i}.md", f"Page {i}", frozenset({"model", f"t{i // 2}"})) for i in range(20)]
+    drawn = connections(nodes)
+    assert all(sum(1 for c in drawn if i in (c.a, c.b)) >= NEIGHBOURS for i in range(20))
+    assert len(drawn) <= NEIGHBOURS * 20 < 190
+    assert [(c.a, c.b, c.weight) for c in drawn if c.a == 0] == [(0, 1, 2), (0, 2, 1), (0, 3, 1)]
+    svg = render_map(nodes, lambda p: p)
+    assert svg.count('class="curate-map-edge"') == len(drawn) and 'stroke-width: 6px' in svg

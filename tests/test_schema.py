@@ -48,10 +48,8 @@ BASE_GLOSSARY = """\
 terms:
   - term: Llama
     definition: Meta's model family.
-    page: what-is-llama
   - term: open source
     definition: Code anyone may read.
-    page: open-source
 """
 BASE_META = "title: Llama\npublished: 2024-08\n"
 BASE_SOURCE = "Llama\n\nLead text about the models.\n\nLicence\n\nLicence text about the models.\n"
@@ -89,7 +87,7 @@ def test_the_base_project_loads(tmp_path):
     assert [p.id for p in project.pages] == ["what-is-llama", "open-source"]
     assert [(str(s), s.line) for s in project.pages[1].sections] == [("llama#licence", 14)]
     assert [(t.term, t.page, t.case_sensitive, t.line) for t in project.glossary] == [
-        ("Llama", "what-is-llama", True, 2), ("open source", "open-source", False, 5)]
+        ("Llama", "what-is-llama", True, 2), ("open source", "open-source", False, 4)]
     assert project.sources[0].meta.published.iso() == "2024-08"
 
 
@@ -231,7 +229,7 @@ def test_a_broken_glossary_is_reported_once_not_after_every_term_of_the_pages(pr
     """The real project: a misspelt top-level key used to give eleven "not a glossary term" errors first."""
     glossary = project / GLOSSARY
     glossary.write_text(glossary.read_text(encoding="utf-8").replace("\nterms:\n", "\ntrems:\n"), encoding="utf-8")
-    assert problems(project) == [Problem(GLOSSARY, 3, "trems", "unknown key", "did you mean 'terms'?")]
+    assert problems(project) == [Problem(GLOSSARY, 6, "trems", "unknown key", "did you mean 'terms'?")]
 
 
 def test_a_refused_term_does_not_make_the_pages_naming_it_wrong(tmp_path):
@@ -385,7 +383,7 @@ def test_each_file_kind_has_one_model_whose_fields_are_its_keys():
     assert sorted(yaml_keys(schema.PageSpec)) == ["description", "group", "id", "intro", "order", "related",
                                                   "review_by", "reviewed", "sections", "tags", "terms", "title"]
     assert sorted(yaml_keys(schema.GlossaryFile)) == ["terms"]
-    assert sorted(yaml_keys(schema.GlossaryTerm)) == ["aliases", "case_sensitive", "definition", "page", "term"]
+    assert sorted(yaml_keys(schema.GlossaryTerm)) == ["aliases", "case_sensitive", "definition", "term"]
     assert sorted(yaml_keys(schema.SourceMeta)) == ["attribution", "author", "corrections", "encoding", "extractor",
                                                     "language", "modified", "provenance", "published",
                                                     "published_estimated", "published_note", "publisher",

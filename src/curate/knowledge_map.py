@@ -1,110 +1,165 @@
-"""The knowledge map: a drawing of pages and their cross-links, made at build time.
+"""The knowledge map: the explainers and how much they share, drawn at build time.
 
-No script runs in the browser. The map is a block of Markdown (``md_in_html``):
-an SVG that draws the lines and circles, hidden from assistive technology, and
-over it a list of ordinary Markdown links, one per page, each placed under its
-circle with an inline ``left``/``top`` in percent of the drawing. Because the
-links are Markdown links to ``.md`` files, every renderer (MkDocs, Zensical)
-turns them into page URLs as it does any link, with or without directory URLs,
-and a screen reader meets a list of links with the pages' titles.
+The map is an arc diagram: one row per explainer, in navigation order, and an arc
+between two rows when the pages share glossary terms or tags, thicker the more they
+share (:func:`connections`). A map that would join every page to every other with the
+same weight says nothing, and is left out (:func:`informative`).
+
+No script runs in the browser. The map is a block of Markdown (``md_in_html``): a
+list of ordinary Markdown links, one per page, and beside it an SVG that draws the
+arcs, hidden from assistive technology. Because the links are Markdown links to
+``.md`` files, every renderer (MkDocs, Zensical) turns them into page URLs as it does
+any link, and a screen reader meets a list of links named by the pages' titles. The
+rows have a fixed height in ``curate.css`` and the drawing stretches to the list's
+height (``preserveAspectRatio="none"``, strokes that do not scale), so the arcs meet
+their rows at any width: the map is as wide as its longest title and no wider, and
+fits a phone's screen.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .linking import escape
 
-WIDTH = 720
-HEIGHT = 440
-RADIUS = 150
-MAX_NODES = 60
-MAX_LINES = 100  # more lines than this are drawn as one <path>
-NODE_RADIUS = 12
+MAX_NODES = 24      # rows drawn; a larger site's map shows its first pages
+NEIGHBOURS = 3      # arcs kept per page, its strongest: a map has at most NEIGHBOURS * MAX_NODES arcs
+ROW = 10            # height of a row, in drawing units; the drawing is 100 units wide
+STROKES = (1.5, 3, 4.5, 6)  # stroke widths in CSS pixels, weakest connection to strongest
 
 
 @dataclass(frozen=True)
 class Node:
-    """A page on the map: ``path`` is ``docs/``-relative, ``title`` its label."""
+    """A page on the map.
+
+    Attributes:
+        path: ``docs/``-relative path.
+        title: Its label.
+        terms: Glossary terms it lists or mentions.
+        tags: Its tags.
+    """
 
     path: str
     title: str
+    terms: frozenset[str] = field(default_factory=frozenset)
+    tags: frozenset[str] = field(default_factory=frozenset)
 
 
-def positions(count: int) -> list[tuple[float, float]]:
-    """Where ``count`` nodes go on the drawing (an ellipse, the first at the top), in drawing units."""
-    cx, cy = WIDTH / 2, HEIGHT / 2
-    out = []
-    for i in range(count):
-        angle = -math.pi / 2 + 2 * math.pi * i / max(1, count)
-        out.append((round(cx + RADIUS * 1.6 * math.cos(angle), 1), round(cy + RADIUS * math.sin(angle), 1)))
-    return out
+@dataclass(frozen=True)
+class Connection:
+    """Two pages and what they share.
+
+    Attributes:
+        a: Index of the earlier page in the map's order.
+        b: Index of the later page.
+        terms: Shared glossary terms, sorted.
+        tags: Shared tags, sorted.
+    """
+
+    a: int
+    b: int
+    terms: tuple[str, ...]
+    tags: tuple[str, ...]
+
+    @property
+    def weight(self) -> int:
+        """How much the pages share: one for each shared term and each shared tag."""
+        return len(self.terms) + len(self.tags)
 
 
-def render_map(nodes: list[Node], edges: set[tuple[str, str]], link: Callable[[str], str]) -> str:
-    """The whole map as a Markdown block: the drawing and a list of links placed on it.
+def connections(nodes: list[Node], neighbours: int = NEIGHBOURS) -> list[Connection]:
+    """The connections the map draws: each page's ``neighbours`` strongest, sorted by ``(a, b)``.
+
+    A pair is kept when it is among the strongest of either page (heavier first, then
+    the nearer page in map order); pairs sharing nothing are never kept.
+    """
+    pairs: dict[tuple[int, int], Connection] = {}
+    per_node: list[list[Connection]] = [[] for _ in nodes]
+    for i, x in enumerate(nodes):
+        for j in range(i + 1, len(nodes)):
+            y = nodes[j]
+            c = Connection(i, j, tuple(sorted(x.terms & y.terms)), tuple(sorted(x.tags & y.tags)))
+            if c.weight:
+                per_node[i].append(c)
+                per_node[j].append(c)
+    for i, cs in enumerate(per_node):
+        for c in sorted(cs, key=lambda c: (-c.weight, abs(c.b - c.a), c.a + c.b - i))[:neighbours]:
+            pairs[(c.a, c.b)] = c
+    return [pairs[k] for k in sorted(pairs)]
+
+
+def informative(nodes: list[Node], drawn: list[Connection]) -> bool:
+    """Whether the map says something: some arc, and not every pair joined with one weight."""
+    if not drawn:
+        return False
+    n = len(nodes)
+    complete = len(drawn) == n * (n - 1) // 2
+    return not (complete and len({c.weight for c in drawn}) == 1)
+
+
+def render_map(nodes: list[Node], link: Callable[[str], str]) -> str:
+    """The whole map as a Markdown block, or ``''`` when it would say nothing (:func:`informative`).
 
     Args:
-        nodes: Pages in a fixed order (their order decides their position); only the
-            first :data:`MAX_NODES` are drawn.
-        edges: ``(from_path, to_path)`` links between nodes (see :func:`render_svg`).
+        nodes: Pages in a fixed order (their order is the rows'); only the first
+            :data:`MAX_NODES` are drawn.
         link: A node's Markdown link target from the page the map is on.
 
     Returns:
-        ``<div class="curate-map" markdown>…</div>``: each link is
-        ``[title](target){ .curate-map-node style="left: x%; top: y%" }``, its box
-        starting at the top of its circle (``padding-top`` in ``curate.css`` is the
-        circle's height, as a share of the drawing's width).
+        ``<div class="curate-map" markdown>…</div>``: the drawing (:func:`render_svg`),
+        then one ``[title](target){ .curate-map-node }`` list item per page.
     """
     nodes = nodes[:MAX_NODES]
-    items = []
-    for node, (x, y) in zip(nodes, positions(len(nodes)), strict=True):
-        left = f"{x / WIDTH * 100:.2f}".rstrip("0").rstrip(".")
-        top = f"{(y - NODE_RADIUS) / HEIGHT * 100:.2f}".rstrip("0").rstrip(".")
-        items.append(f'- [{escape(node.title)}]({link(node.path)}){{ .curate-map-node style="left: {left}%; '
-                     f'top: {top}%" }}')
-    return ('<div class="curate-map" markdown>\n<div class="curate-map-canvas" markdown>\n'
-            f'<div class="curate-map-drawing">{render_svg(nodes, edges)}</div>\n\n'
-            + "\n".join(items) + "\n\n</div>\n</div>")
+    drawn = connections(nodes)
+    if not informative(nodes, drawn):
+        return ""
+    items = [f"- [{escape(node.title)}]({link(node.path)}){{ .curate-map-node }}" for node in nodes]
+    return ('<div class="curate-map" markdown>\n'
+            f'<div class="curate-map-drawing">{render_svg(nodes, drawn)}</div>\n\n'
+            + "\n".join(items) + "\n\n</div>")
 
 
-def render_svg(nodes: list[Node], edges: set[tuple[str, str]]) -> str:
-    """Draw the map's lines and circles as one line-free block of SVG markup, hidden from assistive technology.
+def stroke(weight: int, weights: list[int]) -> float:
+    """Stroke width of an arc: :data:`STROKES` spread from the lightest weight drawn to the heaviest."""
+    low, high = min(weights), max(weights)
+    if high == low:
+        return STROKES[1]
+    return STROKES[round((weight - low) * (len(STROKES) - 1) / (high - low))]
+
+
+def render_svg(nodes: list[Node], drawn: list[Connection]) -> str:
+    """Draw the arcs as one line-free block of SVG markup, hidden from assistive technology.
+
+    Row ``i``'s centre is at ``y = (i + 0.5) * ROW``; an arc leaves the right edge (next
+    to its rows' labels) and bulges left in proportion to the rows it spans. Each arc
+    holds a ``<title>`` (a tooltip) naming what the two pages share.
 
     Args:
-        nodes: Pages in a fixed order (their order decides their position).
-        edges: ``(from_path, to_path)`` links between nodes; both directions
-            of a pair draw one line.
+        nodes: The map's pages, in row order.
+        drawn: The connections to draw (:func:`connections`).
 
     Returns:
         ``<svg …>…</svg>``; the pages' names and links are :func:`render_map`'s list.
-        Only the first :data:`MAX_NODES` nodes are drawn.
     """
-    nodes = nodes[:MAX_NODES]
-    index = {n.path: i for i, n in enumerate(nodes)}
-    pos = positions(len(nodes))
-    svg = (f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" aria-hidden="true" focusable="false" '
-           'xmlns="http://www.w3.org/2000/svg">')
-    parts = [svg]
-    drawn = set()
-    segments = []
-    for a, b in sorted(edges):
-        if a not in index or b not in index or a == b:
-            continue
-        key = tuple(sorted((a, b)))
-        if key in drawn:
-            continue
-        drawn.add(key)
-        segments.append((pos[index[a]], pos[index[b]]))
-    if len(segments) <= MAX_LINES:
-        for (x1, y1), (x2, y2) in segments:
-            parts.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" class="curate-map-edge"/>')
-    else:  # a dense map: one path of all its lines, about a quarter of the bytes of <line> elements
-        d = "".join(f"M{x1:g} {y1:g}L{x2:g} {y2:g}" for (x1, y1), (x2, y2) in segments)
-        parts.append(f'<path d="{d}" fill="none" class="curate-map-edge"/>')
-    for x, y in pos:
-        parts.append(f'<circle cx="{x}" cy="{y}" r="{NODE_RADIUS}" class="curate-map-dot"/>')
+    height = len(nodes) * ROW
+    span = max(1, len(nodes) - 1)
+    weights = [c.weight for c in drawn]
+    parts = [f'<svg viewBox="0 0 100 {height}" preserveAspectRatio="none" aria-hidden="true" focusable="false" '
+             'xmlns="http://www.w3.org/2000/svg">']
+    for c in drawn:
+        y1, y2 = (c.a + 0.5) * ROW, (c.b + 0.5) * ROW
+        # The apex of this cubic is 3/4 of the way to its control points: at x = 100 - 92 * share of rows spanned.
+        control = round(100 - 92 * (c.b - c.a) / span / 0.75, 2)
+        shared = "; ".join(part for part in (("terms: " + ", ".join(c.terms)) if c.terms else "",
+                                              ("tags: " + ", ".join(c.tags)) if c.tags else "") if part)
+        title = escape_xml(f"{nodes[c.a].title} and {nodes[c.b].title} share {c.weight}: {shared}")
+        parts.append(f'<path d="M100 {y1:g}C{control:g} {y1:g} {control:g} {y2:g} 100 {y2:g}" class="curate-map-edge" '
+                     f'style="stroke-width: {stroke(c.weight, weights):g}px"><title>{title}</title></path>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def escape_xml(text: str) -> str:
+    """Text for an SVG element's content: ``&``, ``<`` and ``>`` as references, on one line."""
+    return " ".join(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").split())

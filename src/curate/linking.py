@@ -2,9 +2,11 @@
 
 Markdown is read with :mod:`curate.markdown_tokens` (markdown-it-py, configured to
 read as MkDocs' Python-Markdown does). Glossary linking walks a page's Markdown in
-reading order and links the first mention of each glossary term to the page that
-explains it, with the term's definition as the link title (shown as a tooltip by
-Material's ``content.tooltips``). A term is matched in the text a reader sees
+reading order and links the first mention of each glossary term, with the term's
+definition as the link title (shown as a tooltip by Material's ``content.tooltips``),
+by one rule on every page: to the page that is about the term (the page whose key
+term it is, :attr:`curate.schema.PageSpec.terms`), and otherwise to the term's
+glossary entry (see :class:`TermLink`). A term is matched in the text a reader sees
 (escapes and entities decoded) and its link is written where that text is in the
 source. It never links:
 

@@ -257,7 +257,7 @@ def load_project(root: os.PathLike | str, store: Store | None = None) -> Project
     ids_known = curation is not None and curation.ok("pages") and all(
         curation.ok("pages", i, "id") for i in range(len(curation.value.pages)))
     intros = _intros(r, curation, site, entries) if curation is not None else {}
-    glossary = _glossary(r, glossary_file, pages, check_pages=ids_known) if glossary_file is not None else []
+    glossary = _glossary(r, glossary_file, pages) if glossary_file is not None else []
     if curation is not None:
         _check_page_refs(r, curation, entries, [t.term for t in glossary] if names_known else None, ids_known)
     if r.problems:
@@ -581,11 +581,17 @@ def _pages(r: _Reader, curation: Validated[CurationFile], sources: dict[str, Sou
     return entries
 
 
-def _glossary(r: _Reader, data: Validated[GlossaryFile], pages: list[PageSpec],
-              check_pages: bool = True) -> list[GlossaryTerm]:
-    """Terms whose name was read, each once, sorted; ``page`` checked against the pages when they are all known."""
+def _glossary(r: _Reader, data: Validated[GlossaryFile], pages: list[PageSpec]) -> list[GlossaryTerm]:
+    """Terms whose name was read, each once, sorted; ``page`` is the page whose key term it is.
+
+    A term is the key term of the first page that lists it first under ``terms``
+    (:attr:`PageSpec.key_term`; a second such page is refused by :func:`_check_page_refs`).
+    """
     rel = GLOSSARY
-    ids = [p.id for p in pages]
+    owners: dict[str, str] = {}
+    for page in pages:
+        if page.key_term:
+            owners.setdefault(page.key_term, page.id)
     terms: list[GlossaryTerm] = []
     seen: dict[str, int] = {}
     for i, term in enumerate(data.value.terms):
@@ -598,10 +604,7 @@ def _glossary(r: _Reader, data: Validated[GlossaryFile], pages: list[PageSpec],
                                       f"term '{term.term}' is defined twice (first on line {seen[key]})"))
             continue
         seen[key] = data.line("terms", i, "term")
-        if term.page and term.page not in ids and check_pages and data.ok("terms", i, "page"):
-            r.problems.append(Problem(rel, data.line("terms", i, "page"), f"terms[{i}].page",
-                                      f"no page with id '{term.page}'", _unknown_page_hint(term.page, pages)))
-            term.page = ""
+        term.page = owners.get(term.term, "")
         terms.append(term)
     terms.sort(key=lambda t: t.term.casefold())
     return terms
@@ -622,6 +625,7 @@ def _check_page_refs(r: _Reader, curation: Validated[CurationFile], entries: lis
     rel = CURATION
     pages = [page for _, page in entries]
     ids = [p.id for p in pages]
+    key_of: dict[str, PageSpec] = {}
     for i, page in entries:
         for j, other in enumerate(page.related if ids_known and curation.ok("pages", i, "related") else []):
             line = curation.line("pages", i, "related", j)
@@ -632,6 +636,15 @@ def _check_page_refs(r: _Reader, curation: Validated[CurationFile], entries: lis
                 r.problems.append(Problem(rel, line, f"pages[{i}].related[{j}]", "a page cannot be related to itself"))
         if names is None or not curation.ok("pages", i, "terms"):
             continue
+        if page.key_term in key_of:
+            first = key_of[page.key_term]
+            r.problems.append(Problem(rel, curation.line("pages", i, "terms", 0), f"pages[{i}].terms[0]",
+                                      f"'{page.key_term}' is already the key term of page '{first.id}' (line "
+                                      f"{first.line}): a term links to the one page that is about it",
+                                      "the first of a page's terms is its key term: list another term first on "
+                                      "one of the two pages"))
+        elif page.key_term:
+            key_of[page.key_term] = page
         for j, term in enumerate(page.terms):
             if term not in names:
                 r.problems.append(Problem(rel, curation.line("pages", i, "terms", j), f"pages[{i}].terms[{j}]",

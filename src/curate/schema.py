@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -268,7 +268,14 @@ class PageSpec(YamlModel):
     sections: SectionRefs = Field(default_factory=list)
     """Source sections that feed the page, as source-id#section-id (a bare source-id is every section)."""
     terms: TextList = Field(default_factory=list)
-    """Glossary terms the page explains."""
+    """Glossary terms the page covers; the first is its key term.
+
+    The key term is the one term the page is about: every first mention of it on
+    another page links here, and its glossary entry says "Explained on" this page.
+    The other terms link to their glossary entries, as every term no page lists first
+    does; all of them count towards related pages and the knowledge map. A term is
+    the key term of one page at most.
+    """
     related: TextList = Field(default_factory=list)
     """Ids of related pages. Left out, they are computed from shared terms and tags."""
     tags: Tags = Field(default_factory=list)
@@ -301,6 +308,11 @@ class PageSpec(YamlModel):
     def docs_path(self) -> str:
         """Path of the page relative to ``docs/``."""
         return f"{self.id}.md"
+
+    @property
+    def key_term(self) -> str:
+        """The term the page is about: the first of ``terms``, or ``''`` when it lists none."""
+        return self.terms[0] if self.terms else ""
 
 
 class SiteSpec(YamlModel):
@@ -342,14 +354,19 @@ class GlossaryTerm(YamlModel):
     """One or two sentences. They are shown on hover."""
     aliases: TextList = Field(default_factory=list)
     """Other spellings that count as a mention (``LLaMA``)."""
-    page: Line = ""
-    """Id of the page that explains the term; ``''`` for none."""
+    page: Annotated[str, DERIVED] = ""
+    """Id of the page whose key term this is (see :attr:`PageSpec.terms`); ``''`` for none."""
     case_sensitive: YamlBool = False
     """Whether a mention must match case. Left out, true when the term has a capital letter (``Meta``)."""
     anchor: Annotated[str, DERIVED] = ""
     """Element id on the glossary page."""
     line: Annotated[int, DERIVED] = 0
     """Line of the term's entry in the glossary file."""
+
+    retired_keys: ClassVar[dict[str, str]] = {
+        "page": "remove it: a term links to the page that lists it first under 'terms' in "
+                "content_sources/curation.yml (that page's key term), and otherwise to its glossary entry",
+    }
 
     @model_validator(mode="before")
     @classmethod

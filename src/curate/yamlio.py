@@ -33,7 +33,7 @@ import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, Self, TypeVar, Union
+from typing import Any, ClassVar, Generic, Self, TypeVar, Union
 
 import yaml
 from pydantic import (
@@ -571,6 +571,8 @@ class YamlModel(BaseModel):
     """
 
     model_config = ConfigDict(strict=True, extra="forbid", use_attribute_docstrings=True, defer_build=True)
+    #: Keys a file may still hold from an earlier version → the hint that says what to do instead.
+    retired_keys: ClassVar[dict[str, str]] = {}
 
 
 def yaml_keys(model: type[BaseModel]) -> dict[str, FieldInfo]:
@@ -692,9 +694,14 @@ def _known_keys(model: type[BaseModel], data: Any, loc: Loc, doc: Document, prob
     if not isinstance(data, dict):
         return data
     keys = _keys(model)
+    retired: dict[str, str] = getattr(model, "retired_keys", {})
     out = {}
     for key, value in data.items():
         shape = keys.get(key)
+        if shape is None and key in retired:
+            problems.append(Problem(doc.file, doc.lines.get(loc + (key,), 0), key_path(loc + (key,)),
+                                    f"'{key}' is no longer a key here", retired[key]))
+            continue
         if shape is None:
             hint = did_you_mean(key, sorted(keys))
             problems.append(Problem(doc.file, doc.lines.get(loc + (key,), 0), key_path(loc + (key,)), "unknown key",

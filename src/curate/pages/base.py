@@ -90,8 +90,7 @@ class Site:
         """Index a project: term anchors and targets, and the glossary linker.
 
         Args:
-            project: The loaded project (its glossary terms get ``anchor`` and,
-                when a page lists a term as a key term, ``page`` set).
+            project: The loaded project (its glossary terms get ``anchor`` set).
             source_keys: Digest per source id (from the source cache); worked
                 out from each source's text and metadata when not given.
         """
@@ -101,20 +100,12 @@ class Site:
         pages_by_id = {p.id: p for p in project.pages}
         term_links = []
         term_anchors = unique_anchors([(t.term, t.definition) for t in project.glossary])
-        owners: dict[str, list[str]] = {}
-        for spec in project.pages:
-            for name in spec.terms:
-                owners.setdefault(name, []).append(spec.id)
         term_page = glossary_pages(project.glossary)
         for term, anchor in zip(project.glossary, term_anchors, strict=True):
             term.anchor = anchor
-            owner = owners.get(term.term, [""])[0]
-            if not term.page and owner:
-                term.page = owner  # a page's key term links to that page even without 'page:' in the glossary
-            elif owner and term.page not in owners[term.term]:
-                warnings.append(f"content_sources/glossary.yml:{term.line}: term '{term.term}' is explained on page "
-                                f"'{term.page}' but listed under 'terms' of page '{owner}' in curation.yml")
-            if term.page:
+            # The one rule of where a term links: the page that is about it (the page whose key
+            # term it is, set when the project was loaded), otherwise its glossary entry.
+            if term.page in pages_by_id:
                 term_links.append(TermLink(term, pages_by_id[term.page].docs_path))
             else:
                 term_links.append(TermLink(term, term_page[term.term], anchor))

@@ -21,8 +21,8 @@ from .common import (
 class HomeBuilder(Builder):
     """``docs/index.md``.
 
-    Reads: the site settings and intro, every page's title and description,
-    every source's title and date, and the links between explainers.
+    Reads: the site settings and intro, every page's title, description, terms
+    and tags, the glossary terms each explainer mentions, and every source's title and date.
     """
 
     kind = PageKind.HOME
@@ -63,8 +63,6 @@ class HomeBuilder(Builder):
         explainer_paths = {p.docs_path for p in project.pages}
         for hd in drafts:
             hd.tail = []
-            edges = {(link.source_page, link.target_page) for link in index.links
-                     if link.source_page in explainer_paths and link.target_page in explainer_paths}
             if project.pages and len(project.pages) <= LIST_MAX:
                 hd.tail.append(render.heading(2, "Pages", searched=False) + "\n\n" + render.bullet_links(
                     HOME, [(p.docs_path, p.title, escape(p.description)) for p in project.pages]))
@@ -74,11 +72,13 @@ class HomeBuilder(Builder):
                                + f"\n\n{len(project.pages):,} pages in {len(sections):,} sections of the "
                                "navigation; each line leads to the first page of a section.\n\n" + render.bullet_links(
                                    HOME, [(ps[0].docs_path, label, f"{len(ps):,} pages") for label, ps in sections]))
-            if project.pages:
-                knowledge_map = render_map([Node(p.docs_path, p.title) for p in project.pages], edges,
-                                           lambda path: relative_link(HOME, path))
-                hd.tail.append(render.heading(2, "Knowledge map", searched=False) + "\n\nEach circle is a page; a "
-                               "line joins two pages when one links to the other.\n\n" + knowledge_map)
+            nodes = [Node(p.docs_path, p.title, frozenset(p.terms) | frozenset(index.mentions.get(p.docs_path, ())),
+                          frozenset(p.tags)) for p in project.pages]
+            knowledge_map = render_map(nodes, lambda path: relative_link(HOME, path))
+            if knowledge_map:  # left out when it would join every page to every other alike
+                hd.tail.append(render.heading(2, "Knowledge map", searched=False) + "\n\nEach row is an explainer; "
+                               "an arc joins two that share glossary terms or tags, and the more they share, the "
+                               "thicker the arc.\n\n" + knowledge_map)
             shown = shown_sources(project)
             if shown and len(shown) <= LIST_MAX:
                 hd.tail.append(render.heading(2, "Sources", searched=False) + "\n\n" + render.bullet_links(
