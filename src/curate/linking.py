@@ -355,7 +355,7 @@ def _can_wrap(text: str, start: int, end: int) -> bool:
     escape the ``[``); not when the rest of its line holds a ``}`` that is not escaped:
     Python-Markdown's ``attr_list`` reads a link's ``{ .glossary-link }`` on to the last
     ``}`` of the line and moves the text in between (``markdown/extensions/attr_list.py``,
-    ``INLINE_RE``).
+    ``INLINE_RE``); not right after a line that so far holds only an attribute list.
     """
     if start and text[start - 1] == "!":
         return False
@@ -364,8 +364,18 @@ def _can_wrap(text: str, start: int, end: int) -> bool:
         backslashes += 1
     if backslashes % 2:
         return False
+    # Nor right after a line that is so far only "{ … }": the link would end the paragraph's
+    # text before its first element there, and attr_list reads such an ending as the
+    # paragraph's own attribute list (``BLOCK_RE`` on ``elem.text``), dropping the braces.
+    line_start = text.rfind("\n", 0, start) + 1
+    if _ATTR_LIST_SO_FAR.match(text, line_start, start):
+        return False
     line_end = text.find("\n", end)
     return not _UNESCAPED_CLOSE_BRACE.search(text, end, len(text) if line_end < 0 else line_end)
+
+
+# attr_list's BASE_RE (``\{\:?[ ]*([^\}\n ][^\n]*)[ ]*\}``) filling a line up to a point.
+_ATTR_LIST_SO_FAR = re.compile(r"[ ]*\{:?[ ]*[^}\n ][^\n]*[ ]*\}[ ]*$")
 
 
 _UNESCAPED_MARK = {mark: re.compile(r"(?<!\\)(?:\\\\)*" + re.escape(mark)) for mark in "*_"}
