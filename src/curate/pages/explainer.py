@@ -71,12 +71,23 @@ class _Shown:
     cites: list[tuple[Source, Section, Passage]]
 
 
+def chosen_anchors(source: Source, spec: PageSpec) -> set[str]:
+    """Anchors of the passages of ``source`` that the page's ``sections`` choose."""
+    out: set[str] = set()
+    for ref in spec.sections:
+        section = source.section(ref.section) if ref.source == source.id else None
+        if section is not None:
+            out.update(p.anchor for n, p in enumerate(section.passages, 1) if ref.chooses(n))
+    return out
+
+
 def shown_passages(site: Site, spec: PageSpec, page_sources: list[Source]) -> list[tuple[Source, list[_Shown]]]:
     """Each source (in page order) with the passages shown under it.
 
     A passage that says what a passage of an earlier source already shown says
     (:func:`curate.duplicates.same_passage`) is not shown again: the earlier one
-    cites both sources. A source's sections come in the order ``sections`` names them.
+    cites both sources. A source's sections come in the order ``sections`` names them,
+    each with the paragraphs its entry chooses (:meth:`SectionRef.chooses`).
     """
     groups: list[tuple[Source, list[_Shown]]] = []
     shown: list[_Shown] = []
@@ -86,7 +97,9 @@ def shown_passages(site: Site, spec: PageSpec, page_sources: list[Source]) -> li
             section = source.section(ref.section) if ref.source == source.id else None
             if section is None:
                 continue
-            for passage in section.passages:
+            for number, passage in enumerate(section.passages, 1):
+                if not ref.chooses(number):
+                    continue  # left out in curation.yml; the others keep their numbers in citations
                 w = duplicates.words(passage.text)
                 twin = next((x for x in shown if x.source is not source and
                              all(c[0] is not source for c in x.cites) and duplicates.same_passage(x.words, w)),
@@ -170,10 +183,10 @@ class ExplainerBuilder(Builder):
                 d.prose.append(text)
         quotes = []
         for s in page_sources:
-            wanted = {r.section for r in spec.sections if r.source == s.id}
+            wanted = chosen_anchors(s, spec)
             if s.id not in quotes_of:
                 quotes_of[s.id] = find_quotes(s)
-            quotes += [q for q in quotes_of[s.id] if q.section_id in wanted]
+            quotes += [q for q in quotes_of[s.id] if q.passage_anchor in wanted]
         quotes = own_words(quotes, [intro] + [x.passage.text for _, items in groups for x in items])
         d.quotes = [(q, mark_of.get(q.passage_anchor + "@" + q.source_id, "")) for q in quotes]
         d.quote_uses += [QuoteUse(spec.docs_path, q.text, (q.source_id,)) for q in quotes]
