@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from . import markdown_tokens
+from . import citations, markdown_tokens
 from .cache import Store, salt
 from .encoding import DecodeError, decode
 from .errors import ContentError, Problem, did_you_mean
@@ -259,6 +259,8 @@ def load_project(root: os.PathLike | str, store: Store | None = None) -> Project
         curation.ok("pages", i, "id") for i in range(len(curation.value.pages)))
     intros = _intros(r, curation, site, entries) if curation is not None else {}
     glossary = _glossary(r, glossary_file, pages, check_pages=ids_known) if glossary_file is not None else []
+    for rel, text in intros.items() if r.sources_known else ():
+        r.problems += citations.check(rel, text, by_id, r.failed)
     if curation is not None:
         _check_page_refs(r, curation, entries, [t.term for t in glossary] if names_known else None, ids_known)
     if r.problems:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import duplicates, render
+from ..citations import cited_sources
 from ..linking import escape
 from ..model import PageSpec, Passage, PassageKind, Section, Source
 from ..quotes import Quote, QuoteUse, editor_quotes, find_quotes, normalize
@@ -124,8 +125,10 @@ class ExplainerBuilder(Builder):
 
     def draft_key(self, site: Site, spec: PageSpec) -> str:
         """Digest of every input of the page's draft."""
-        return digest("explainer", spec, site.project.intros.get(spec.intro_rel, ""),
-                      [site.source_keys[s.id] for s in sources_of(site, spec)], site.linker_key)
+        intro = site.project.intros.get(spec.intro_rel, "")
+        cited = [sid for sid in cited_sources(intro) if sid in site.source_keys]
+        return digest("explainer", spec, intro, [site.source_keys[s.id] for s in sources_of(site, spec)],
+                      [site.source_keys[sid] for sid in cited], site.linker_key)
 
     def draft(self, site: Site, cache: DraftCache) -> list[render.PageDraft]:
         quotes_of: dict[str, list] = {}  # source id → its quotations, found once per build
@@ -141,7 +144,10 @@ class ExplainerBuilder(Builder):
 
     def _draft(self, site: Site, spec: PageSpec, quotes_of: dict[str, list]) -> render.PageDraft:
         page_sources = sources_of(site, spec)
-        inputs = ["content_sources/curation.yml", spec.intro_rel] + [s.path_rel for s in page_sources]
+        also_cited = [site.sources[sid] for sid in cited_sources(site.project.intros.get(spec.intro_rel, ""))
+                      if sid in site.sources and site.sources[sid] not in page_sources]
+        inputs = (["content_sources/curation.yml", spec.intro_rel]
+                  + [s.path_rel for s in page_sources + also_cited])
         fm = front_matter(spec.title, spec.description, spec.intro_rel, inputs, tags=spec.tags,
                           reviewed=render.date_iso(spec.reviewed), review_by=render.date_iso(spec.review_by),
                           search={"boost": 2})
@@ -152,14 +158,17 @@ class ExplainerBuilder(Builder):
         based_on = render.sources_line(page_sources)
         d.head.append(render.not_searched("  \n".join(line for line in (based_on, review) if line)))
         intro = site.project.intros.get(spec.intro_rel, "").strip()
-        if intro:
-            d.prose.append(intro)
-            for q in editor_quotes(intro):
-                d.quote_uses.append(QuoteUse(spec.docs_path, q, tuple(s.id for s in page_sources)))
-        groups = shown_passages(site, spec, page_sources)
+        # Numbered in reading order, one per source: those the intro cites first, then each source
+        # whose passages are shown, in page order.
         refs: dict[str, render.Reference] = {}
-        for source, _ in groups:  # numbered in page order, each source that is cited once
-            if any(c[0] is source for _, items in groups for x in items for c in x.cites):
+        if intro:
+            cited = tuple(s.id for s in also_cited)
+            d.prose.append(render.cite_editor_text(intro, site.sources, refs))
+            for q in editor_quotes(intro):
+                d.quote_uses.append(QuoteUse(spec.docs_path, q, tuple(s.id for s in page_sources) + cited))
+        groups = shown_passages(site, spec, page_sources)
+        for source, _ in groups:
+            if source.id not in refs and any(c[0] is source for _, items in groups for x in items for c in x.cites):
                 refs[source.id] = render.Reference(len(refs) + 1, source)
         mark_of: dict[str, str] = {}  # passage anchor@source id → the mark of its reference, for quotations
         if any(items for _, items in groups):
