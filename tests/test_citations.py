@@ -380,3 +380,20 @@ def test_hostile_source_metadata_behind_an_editor_citation_stays_text_in_the_sit
             'title="T &#91;t&#93;&#40;onmouseover=alert&#40;1&#41;//&#41; x &#42;em&#42; &lt;b onclick=alert&#40;2'
             '&#41;&gt;, &#91;a&#93;&#40;javascript:alert&#40;3&#41;&#41;, August 2024 &#40;estimated&#41;: section '
             '“What is Llama?”, paragraph 2"') in html
+
+
+def test_the_editing_guide_examples_build(project: Path):
+    """The paragraph choices and the citations handbook/editing.md shows are valid on the real project."""
+    guide = (Path(__file__).resolve().parents[1] / "handbook" / "editing.md").read_text(encoding="utf-8")
+    intro = guide.split("```markdown\n", 1)[1].split("```", 1)[0]
+    sections = guide.split("### Choose paragraphs", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    curation = project / CURATION
+    text = curation.read_text(encoding="utf-8")
+    curation.write_text(text.replace("    sections:\n      - zuckerberg-open-source-ai-letter#what-is-llama\n",
+                                     sections, 1), encoding="utf-8")
+    (project / INTRO).write_text(intro, encoding="utf-8")
+    commands.build(project)
+    built = page(project)
+    assert built.count('<sup class="citation">') > 4 and "[@" not in built
+    assert "Here are some key things" not in built  # lead paragraph 3, skipped
+    assert commands.check(project).citations[3] == "what-is-llama: 3 of 3 editor sentences cite a source (100%)"

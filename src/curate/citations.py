@@ -205,7 +205,7 @@ def resolve(citation: Citation, sources: dict[str, Source]) -> Target | str:
             return Target(source, section, section.passages[int(number) - 1])
         anchors = section.passages[0].anchor + (f" … {section.passages[-1].anchor}" if n > 1 else "")
         return (f"section '{section.id}' of source '{source.id}' has {n} paragraph{'s' if n != 1 else ''}; "
-                f"there is no paragraph {int(number)}\ncite one of {anchors}")
+                f"there is no paragraph {int(number)}\ncite {'one of ' if n > 1 else ''}{anchors}")
     ids = [s.id for s in source.sections]
     if sep and number.isdigit():
         ids = [p.anchor for s in source.sections for p in s.passages]

@@ -613,9 +613,11 @@ def _paragraph_anchor(source: Source, anchor: str) -> tuple[Section, int] | None
 
 def _paragraph_hint(source: Source, section: Section) -> str:
     n = len(section.passages)
-    anchors = section.passages[0].anchor + (f" … {section.passages[-1].anchor}" if n > 1 else "")
-    return (f"section '{section.id}' has {n} paragraph{'s' if n != 1 else ''}: number them 1 to {n} "
-            f"(their anchors on docs/sources/{source.id}.md are {anchors})")
+    if n == 1:
+        return (f"section '{section.id}' has 1 paragraph, number 1 (its anchor on docs/sources/{source.id}.md "
+                f"is {section.passages[0].anchor})")
+    return (f"section '{section.id}' has {n} paragraphs: number them 1 to {n} (their anchors on "
+            f"docs/sources/{source.id}.md are {section.passages[0].anchor} … {section.passages[-1].anchor})")
 
 
 def _one_paragraph(r: _Reader, ref: SectionRef, source: Source, line: int, key: str) -> SectionRef | None:

@@ -203,7 +203,7 @@ _NUMBERS_HINT = "write paragraph numbers as 2, as a range 1-3, or as a list such
 
 
 def _paragraph_numbers(value: Any, key: str) -> tuple[tuple[int, ...], int]:
-    """``(numbers ascending, line)`` of a ``paragraphs:`` or ``skip:`` value: ``2``, ``1-3``, ``"1-2, 4"``, ``[1, 3]``."""
+    """``(numbers ascending, line)`` of ``paragraphs:`` or ``skip:``: ``2``, ``1-3``, ``"1-2, 4"``, ``[1, 3]``."""
     items = value if isinstance(value, list) else [value]
     if not items or value is None:
         raise Invalid(f"'{key}' is empty", _NUMBERS_HINT)
