@@ -397,3 +397,12 @@ def test_the_editing_guide_examples_build(project: Path):
     assert built.count('<sup class="citation">') > 4 and "[@" not in built
     assert "Here are some key things" not in built  # lead paragraph 3, skipped
     assert commands.check(project).citations[3] == "what-is-llama: 3 of 3 editor sentences cite a source (100%)"
+
+
+def test_a_backlink_quotes_the_editor_sentence_without_its_citation_marks(tmp_path):
+    root = make(tmp_path)
+    (root / "content_sources/pages/index.md").write_text(
+        "Read [about Llama](what-is-llama.md) first.[@llama#lead] Then the rest.\n", encoding="utf-8")
+    commands.build(root)
+    assert "- [Test site](index.md): “Read about Llama first.”" in page(root)
+    assert 'first.<sup class="citation"><a id="cite-1-a" href="#ref-1"' in page(root, "index.md")

@@ -336,18 +336,24 @@ def references_section(page_path: str, refs: list[Reference]) -> str:
     return (heading(2, "References", searched=False) + "\n\n" + "\n".join(items)) if items else ""
 
 
-def cite_editor_text(text: str, sources: dict[str, Source], refs: dict[str, Reference]) -> str:
-    """Editor Markdown with each citation (:mod:`curate.citations`) replaced by its mark.
+def cite_editor_text(text: str, sources: dict[str, Source], refs: dict[str, Reference]) -> tuple[str, list[str]]:
+    """Editor Markdown with each citation (:mod:`curate.citations`) replaced by a placeholder,
+    and the citation marks that :func:`put_marks` puts in their place.
 
     A cited source gets the next number in ``refs`` (source id → reference, in reading
     order) unless it has one, and each citation is recorded as one more use of it (the
-    next letter). A mark takes the place of the bracket and the spaces before it. The
-    load stage has checked every citation; one that does not resolve is left out.
+    next letter). A placeholder (an HTML comment) takes the place of the bracket and the
+    spaces before it, so the glossary linker and the sentences taken for backlinks see
+    the editor's words without ``[1]``. The load stage has checked every citation; one
+    that does not resolve is left out.
+
+    Returns:
+        ``(text with placeholders, marks)``; the ``n``-th mark replaces ``<!--curate-cite-n-->``.
     """
     from .citations import read, resolve
 
     if "[@" not in text:
-        return text
+        return text, []
     reading = read(text)
     marks: dict[tuple[int, int], str] = {}
     for c in reading.citations:
@@ -360,11 +366,22 @@ def cite_editor_text(text: str, sources: dict[str, Source], refs: dict[str, Refe
         span = (c.start, c.end)
         marks[span] = marks.get(span, "") + citation_mark(ref, ref.cite(target.section, target.passage))
     out, pos = [], 0
-    for (start, end), mark in sorted(marks.items()):
-        out.append(reading.text[pos:start].rstrip(" \t") + mark)
+    for n, (start, end) in enumerate(sorted(marks)):
+        out.append(reading.text[pos:start].rstrip(" \t") + _placeholder(n))
         pos = end
     out.append(reading.text[pos:])
-    return "".join(out)
+    return "".join(out), [marks[span] for span in sorted(marks)]
+
+
+def _placeholder(n: int) -> str:
+    return f"<!--curate-cite-{n}-->"
+
+
+def put_marks(markdown_text: str, marks: list[str]) -> str:
+    """The citation marks of :func:`cite_editor_text` in place of their placeholders."""
+    for n, mark in enumerate(marks):
+        markdown_text = markdown_text.replace(_placeholder(n), mark, 1)
+    return markdown_text
 
 
 INSERTION_CLASS = "curate-insertion"

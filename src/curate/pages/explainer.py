@@ -163,7 +163,8 @@ class ExplainerBuilder(Builder):
         refs: dict[str, render.Reference] = {}
         if intro:
             cited = tuple(s.id for s in also_cited)
-            d.prose.append(render.cite_editor_text(intro, site.sources, refs))
+            cited_intro, intro_marks = render.cite_editor_text(intro, site.sources, refs)
+            d.prose.append(cited_intro)
             for q in editor_quotes(intro):
                 d.quote_uses.append(QuoteUse(spec.docs_path, q, tuple(s.id for s in page_sources) + cited))
         groups = shown_passages(site, spec, page_sources)
@@ -200,6 +201,8 @@ class ExplainerBuilder(Builder):
         d.quotes = [(q, mark_of.get(q.passage_anchor + "@" + q.source_id, "")) for q in quotes]
         d.quote_uses += [QuoteUse(spec.docs_path, q.text, (q.source_id,)) for q in quotes]
         d.link_prose(site.linker)
+        if intro:
+            d.prose[0] = render.put_marks(d.prose[0], intro_marks)  # after linking: marks are not prose
         references = render.references_section(spec.docs_path, list(refs.values()))
         d.references = [references] if references else []
         d.verify_quotes(site.sources)

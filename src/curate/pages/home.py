@@ -58,8 +58,10 @@ class HomeBuilder(Builder):
         intro = project.intros.get(project.site.intro_rel, "").strip()
         if intro:
             refs: dict[str, render.Reference] = {}
-            hd.prose.append(render.cite_editor_text(intro, site.sources, refs))
+            cited_intro, marks = render.cite_editor_text(intro, site.sources, refs)
+            hd.prose.append(cited_intro)
             hd.link_prose(site.linker)
+            hd.prose[0] = render.put_marks(hd.prose[0], marks)  # after linking: marks are not prose
             references = render.references_section(HOME, list(refs.values()))
             hd.references = [references] if references else []
         return hd
