@@ -217,7 +217,7 @@ def test_citations_are_read_from_the_text_a_reader_sees():
             "```\n[@fenced#block]\n```\n\n"
             "    [@indented#code]\n\n"
             "Escaped \\[@not#cited] and [linked [@b#y]](https://example.org) and [@c#z--p2; @d#w].\n\n"
-            "# A heading [@e#h]\n")
+            "# A heading \\[@e#h]\n")
     reading = citations.read(text)
     assert [(c.key, c.source, c.section, c.line) for c in reading.citations] == [
         ("a#x", "a", "x", 1), ("c#z--p2", "c", "z--p2", 9), ("d#w", "d", "w", 9)]
@@ -406,3 +406,10 @@ def test_a_backlink_quotes_the_editor_sentence_without_its_citation_marks(tmp_pa
     commands.build(root)
     assert "- [Test site](index.md): “Read about Llama first.”" in page(root)
     assert 'first.<sup class="citation"><a id="cite-1-a" href="#ref-1"' in page(root, "index.md")
+
+
+def test_a_citation_in_a_heading_is_an_error_not_text(tmp_path):
+    found = problems(make(tmp_path, intro="Text.\n\n## Licence [@llama#licence]\n\nMore.\n"))
+    assert [(p.file, p.line, p.message, p.hint) for p in found] == [
+        (INTRO, 3, "'[@llama#licence]' is in a heading, where a citation is not read",
+         "cite in the paragraph under the heading")]

@@ -9,7 +9,8 @@ page's reference list like the marks on source passages (:mod:`curate.render`).
 
 Citations are read from the text a reader sees, with the project's Markdown parser
 (:mod:`curate.markdown_tokens`): one inside a code span or block, inside a link's text or
-written with an escaped bracket (``\\[@x]``) is text, left alone. Headings are not read.
+written with an escaped bracket (``\\[@x]``) is text, left alone. A citation in a heading
+is an error (a mark there would be part of the heading's text and anchor).
 
 At load (:func:`check`) every citation must name a source, a section and a paragraph that
 exist, and words the editor puts in quotation marks (“…” or "…") in a sentence that cites
@@ -83,6 +84,7 @@ class Reading:
         text: The text as parsed (CR line ends as LF); citation offsets refer to it.
         citations: Every citation, in reading order.
         malformed: ``(line, written)`` of each ``[@…]`` that is not a citation.
+        misplaced: ``(line, written)`` of each ``[@…]`` in a heading or an admonition's title.
         sentences: The sentences of the text's prose paragraphs (not quoted, not in a
             footnote), in reading order.
     """
@@ -90,6 +92,7 @@ class Reading:
     text: str
     citations: list[Citation] = field(default_factory=list)
     malformed: list[tuple[int, str]] = field(default_factory=list)
+    misplaced: list[tuple[int, str]] = field(default_factory=list)
     sentences: list[EditorSentence] = field(default_factory=list)
 
 
@@ -109,6 +112,9 @@ def read(text: str) -> Reading:
     out = Reading(doc.text)
     for inline in doc.inlines():
         if inline.kind not in ("paragraph", "cell"):
+            # A heading or an admonition's title is no place for a mark: it would show as typed.
+            out.misplaced += [(inline.line, m.group()) for run in inline.runs for m in _BRACKET.finditer(run.text)
+                              if m.start() not in run.escaped]
             continue
         found: list[tuple[int, int, list[Citation]]] = []  # (start, end) in plain, citations
         for run in inline.runs:
@@ -245,6 +251,9 @@ def check(rel: str, text: str, sources: dict[str, Source], failed: set[str] | fr
     problems = [Problem(rel, line, "", f"'{written}' is not a citation",
                         "write [@source-id#section-id] or [@source-id#section-id--p2]; several as [@a#x; @b#y]")
                 for line, written in reading.malformed]
+    problems += [Problem(rel, line, "", f"'{written}' is in a heading, where a citation is not read",
+                         "cite in the paragraph under the heading")
+                 for line, written in reading.misplaced]
     targets: dict[Citation, Target] = {}
     for c in reading.citations:
         if c.source in failed:
