@@ -431,3 +431,31 @@ def test_any_text_gives_a_model_or_problems_never_an_exception(text):
         assert isinstance(checked.value, kind)
         assert not checked.failed or found  # nothing is refused silently
         assert all(p.file == "f.yml" and p.message for p in found)
+
+
+# --- curation.yml: paragraphs chosen in 'sections' (issue 12, point 4; more in tests/test_citations.py) -----
+
+@pytest.mark.parametrize("entry, paragraphs, skip", [
+    ("llama#licence", (), ()),
+    ("{section: 'llama#licence', paragraphs: 1-3}", (1, 2, 3), ()),
+    ("{section: 'llama#licence', paragraphs: [3, 1]}", (1, 3), ()),
+    ("{section: 'llama#licence', paragraphs: '1-2, 4'}", (1, 2, 4), ()),
+    ("{section: 'llama#licence', skip: [2]}", (), (2,)),
+    ("{section: 'llama#licence'}", (), ()),
+])
+def test_a_section_entry_reads_its_paragraph_choice(entry, paragraphs, skip):
+    problems: list[Problem] = []
+    doc = compose(BASE_CURATION.replace("sections: [llama#licence]", f"sections: [{entry}]"), CURATION, problems)
+    assert doc is not None
+    result = validate(schema.CurationFile, doc, problems)
+    assert problems == []
+    ref = result.value.pages[1].sections[0]
+    assert (ref.source, ref.section, ref.paragraphs, ref.skip, ref.line) == ("llama", "licence", paragraphs, skip, 14)
+
+
+def test_a_paragraph_number_beyond_the_section_is_named_with_its_count(tmp_path):
+    root = make(tmp_path, BASE_CURATION.replace("sections: [llama#licence]", "sections: [llama#licence--p2]"))
+    assert problems(root) == [Problem(CURATION, 14, "pages[1].sections[0]",
+                                      "section 'licence' of source 'llama' has 1 paragraph; there is no paragraph 2",
+                                      "section 'licence' has 1 paragraph, number 1 (its anchor on "
+                                      "docs/sources/llama.md is licence--p1)")]

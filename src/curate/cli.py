@@ -238,6 +238,10 @@ def _check(args, root: Path, out: TextIO, err: TextIO) -> int:
         _say(out, "link health (for information; not counted as warnings):")
         for line in result.report:
             _say(out, f"  {line}")
+    if not args.quiet and result.citations:
+        _say(out, "editor citations (for information; not counted as warnings):")
+        for line in result.citations:
+            _say(out, f"  {line}")
     failed = result.failed(args.strict)
     if not args.quiet or failed:
         status = "failed" if failed else "passed"

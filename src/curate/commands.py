@@ -263,11 +263,14 @@ class CheckResult:
         errors: Problems that make the check fail.
         warnings: Problems that fail it only under ``--strict``.
         report: Link-health lines (informational).
+        citations: Per page with an intro, the share of its editor sentences that cite a
+            source (informational; see :func:`citation_report`).
     """
 
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     report: list[str] = field(default_factory=list)
+    citations: list[str] = field(default_factory=list)
 
     def failed(self, strict: bool) -> bool:
         """Whether the check fails."""
@@ -317,7 +320,26 @@ def check(root: os.PathLike | str, today: _dt.date | None = None) -> CheckResult
 
     out.warnings += review_warnings(project, today)
     out.report = link_health(project, result.plan)
+    out.citations = citation_report(project)
     return out
+
+
+def citation_report(project: Project) -> list[str]:
+    """``what-is-llama: 2 of 3 editor sentences cite a source (67%)`` per page, home page first.
+
+    Sentences are those of the intro's prose paragraphs (:func:`curate.citations.coverage`);
+    a page whose intro has none is left out.
+    """
+    from .citations import coverage
+
+    lines = []
+    pages = [("index", project.site.intro_rel)] + [(p.id, p.intro_rel) for p in project.pages]
+    for page_id, rel in pages:
+        citing, total = coverage(project.intros.get(rel, ""))
+        if total:
+            lines.append(f"{page_id}: {citing} of {total} editor sentence{'s' if total != 1 else ''} "
+                         f"cite{'s' if total == 1 else ''} a source ({round(100 * citing / total)}%)")
+    return lines
 
 
 def link_health(project, plan: BuildPlan) -> list[str]:

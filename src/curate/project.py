@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from . import markdown_tokens
+from . import citations, markdown_tokens
 from .cache import Store, salt
 from .encoding import DecodeError, decode
 from .errors import ContentError, Problem, did_you_mean
@@ -39,6 +39,7 @@ from .model import (
     GlossaryTerm,
     PageSpec,
     Project,
+    Section,
     SectionRef,
     SiteSpec,
     Source,
@@ -46,7 +47,7 @@ from .model import (
 )
 from .pages import reserved_ids
 from .readers import Reader, reader_for, source_suffixes
-from .schema import CONTENT_DIR, PAGES_DIR, CurationFile, GlossaryFile
+from .schema import CONTENT_DIR, PAGES_DIR, CurationFile, GlossaryFile, number_ranges
 from .slugs import file_slug, slugify
 from .yamlio import Validated, compose, validate
 
@@ -258,6 +259,8 @@ def load_project(root: os.PathLike | str, store: Store | None = None) -> Project
         curation.ok("pages", i, "id") for i in range(len(curation.value.pages)))
     intros = _intros(r, curation, site, entries) if curation is not None else {}
     glossary = _glossary(r, glossary_file, pages) if glossary_file is not None else []
+    for rel, text in intros.items() if r.sources_known else ():
+        r.problems += citations.check(rel, text, by_id, r.failed)
     if curation is not None:
         _check_page_refs(r, curation, entries, [t.term for t in glossary] if names_known else None, ids_known)
     if r.problems:
@@ -557,6 +560,19 @@ def _pages(r: _Reader, curation: Validated[CurationFile], sources: dict[str, Sou
             if not section_id:
                 refs.extend(SectionRef(source_id, s.id, line) for s in source.sections)
                 continue
+            if source.section(section_id) is None and _paragraph_anchor(source, section_id) is not None:
+                resolved = _one_paragraph(r, ref, source, line, key)
+                if resolved is not None:
+                    refs.append(resolved)
+                continue
+            base, sep, number = section_id.rpartition("--p")
+            base_section = source.section(base) if sep and number.isdigit() else None
+            if source.section(section_id) is None and base_section is not None:
+                n = len(base_section.passages)
+                r.problems.append(Problem(rel, line, key, f"section '{base}' of source '{source_id}' has {n} "
+                                          f"paragraph{'s' if n != 1 else ''}; there is no paragraph {int(number)}",
+                                          _paragraph_hint(source, base_section)))
+                continue
             if source.section(section_id) is None:
                 empty = next(((h, ln) for h, ln in r.left_out.get(source_id, []) if slugify(h) == section_id), None)
                 if empty is not None:
@@ -564,11 +580,16 @@ def _pages(r: _Reader, curation: Validated[CurationFile], sources: dict[str, Sou
                                               f"no text after cleaning ({source.path_rel}:{empty[1]})",
                                               "feed the page another section"))
                     continue
+                ids = [s.id for s in source.sections]
+                if sep and number.isdigit():  # a paragraph's anchor whose section id is misspelt
+                    ids = [p.anchor for s in source.sections for p in s.passages]
                 r.problems.append(Problem(rel, line, key, f"source '{source_id}' has no section '{section_id}'",
-                                          did_you_mean(section_id, [s.id for s in source.sections]) or
+                                          did_you_mean(section_id, ids) or
                                           "its sections are: " + ", ".join(s.id for s in source.sections)))
                 continue
-            refs.append(SectionRef(source_id, section_id, line))
+            resolved = _chosen_paragraphs(r, ref, source, line, key)
+            if resolved is not None:
+                refs.append(resolved)
         page.sections = refs
         entries.append((i, page))
     slugs: dict[str, str] = {}
@@ -579,6 +600,67 @@ def _pages(r: _Reader, curation: Validated[CurationFile], sources: dict[str, Sou
                                       f"page '{page.id}' has a title that slugs like page '{slugs[key]}'s"))
         slugs.setdefault(key, page.id)
     return entries
+
+
+def _paragraph_anchor(source: Source, anchor: str) -> tuple[Section, int] | None:
+    """``(section, 1-based number)`` of the paragraph whose anchor is ``anchor`` (``what-is-llama--p2``)."""
+    base, sep, number = anchor.rpartition("--p")
+    section = source.section(base) if sep and number.isdigit() else None
+    if section is None or not 1 <= int(number) <= len(section.passages):
+        return None
+    return section, int(number)
+
+
+def _paragraph_hint(source: Source, section: Section) -> str:
+    n = len(section.passages)
+    if n == 1:
+        return (f"section '{section.id}' has 1 paragraph, number 1 (its anchor on docs/sources/{source.id}.md "
+                f"is {section.passages[0].anchor})")
+    return (f"section '{section.id}' has {n} paragraphs: number them 1 to {n} (their anchors on "
+            f"docs/sources/{source.id}.md are {section.passages[0].anchor} … {section.passages[-1].anchor})")
+
+
+def _one_paragraph(r: _Reader, ref: SectionRef, source: Source, line: int, key: str) -> SectionRef | None:
+    """A ``source#section--pN`` reference: section ``section`` with paragraph N chosen."""
+    found = _paragraph_anchor(source, ref.section)
+    assert found is not None  # the caller found it
+    section, number = found
+    if ref.paragraphs or ref.skip:
+        r.problems.append(Problem(CURATION, ref.numbers_line or line, key,
+                                  f"'{ref.section}' names one paragraph already, so it cannot also choose "
+                                  "'paragraphs' or 'skip'",
+                                  f"name the section as {source.id}#{section.id} to choose its paragraphs"))
+        return None
+    return SectionRef(source.id, section.id, line, (number,))
+
+
+def _chosen_paragraphs(r: _Reader, ref: SectionRef, source: Source, line: int, key: str) -> SectionRef | None:
+    """The reference with its paragraph choice checked against the section and resolved into
+    :attr:`SectionRef.paragraphs` (``skip`` turned into the paragraphs kept); ``None`` after a problem."""
+    section = source.section(ref.section)
+    assert section is not None  # the caller found it
+    n = len(section.passages)
+    numbers = ref.paragraphs or ref.skip
+    beyond = [k for k in numbers if k > n]
+    if beyond:
+        what = "paragraph" if len(beyond) == 1 else "paragraphs"
+        r.problems.append(Problem(CURATION, ref.numbers_line or line, key,
+                                  f"section '{ref.section}' of source '{source.id}' has {n} paragraph"
+                                  f"{'s' if n != 1 else ''}; there is no {what} {number_ranges(beyond)}",
+                                  _paragraph_hint(source, section)))
+        return None
+    if not ref.skip:
+        # Every paragraph chosen is the whole section: written the same way, it digests the same.
+        kept = () if len(ref.paragraphs) == n else ref.paragraphs
+        return SectionRef(source.id, section.id, line, kept)
+    kept = tuple(k for k in range(1, n + 1) if k not in ref.skip)
+    if not kept:
+        r.problems.append(Problem(CURATION, ref.numbers_line or line, key,
+                                  f"'skip' leaves out every paragraph of section '{ref.section}', so it feeds "
+                                  "the page nothing",
+                                  "remove the entry, or skip fewer paragraphs"))
+        return None
+    return SectionRef(source.id, section.id, line, kept if len(kept) < n else ())
 
 
 def _glossary(r: _Reader, data: Validated[GlossaryFile], pages: list[PageSpec]) -> list[GlossaryTerm]:

@@ -198,10 +198,24 @@ def group_heading(source: Source, sources: list[Source]) -> str:
     return f"### From {name}" + (f", {when}" if when else "") + f" {{ #from-{source.id} }}"
 
 
-def passage_place(section: Section, passage: Passage) -> str:
-    """Where a passage is in its source: ``opening, paragraph 1`` or ``section “Why”, paragraph 2``."""
+def passage_place(section: Section, passage: Passage | None) -> str:
+    """Where a passage is in its source: ``opening, paragraph 1`` or ``section “Why”, paragraph 2``;
+    for a whole section (``passage`` ``None``) ``section “Why”`` or ``opening``.
+
+    The number is the paragraph's place in the whole section, whichever paragraphs a page shows.
+    """
     where = f"section “{section.label}”" if section.heading else "opening"
+    if passage is None:
+        return where
     return f"{where}, paragraph {section.passages.index(passage) + 1}"
+
+
+def place_anchor(section: Section, passage: Passage | None) -> str:
+    """Element id of a cited place on the source's page: the paragraph's, else the section heading's
+    (the lead has no heading: its first paragraph's)."""
+    if passage is not None:
+        return passage.anchor
+    return section.id if section.heading else section.passages[0].anchor
 
 
 def letter(n: int) -> str:
@@ -220,13 +234,13 @@ class CitedPassage:
 
     Attributes:
         section: The source section the cited passage is in.
-        passage: The cited passage.
+        passage: The cited passage; ``None`` when an editor cites the whole section.
         anchor: Element id of the citation mark in the text (``cite-1-a``), the
             target of the reference's back-link.
     """
 
     section: Section
-    passage: Passage
+    passage: Passage | None
     anchor: str
 
 
@@ -249,7 +263,7 @@ class Reference:
         """Element id of the entry (``ref-1``)."""
         return f"ref-{self.number}"
 
-    def cite(self, section: Section, passage: Passage) -> CitedPassage:
+    def cite(self, section: Section, passage: Passage | None) -> CitedPassage:
         """Record one more citing paragraph and return its use (lettered in order)."""
         use = CitedPassage(section, passage, f"cite-{self.number}-{letter(len(self.cited))}")
         self.cited.append(use)
@@ -313,13 +327,61 @@ def references_section(page_path: str, refs: list[Reference]) -> str:
         bib = ", ".join([f"[{escape(s.title)}]({relative_link(page_path, s.docs_path)})",
                          *(escape(bit) for bit in credit(s))])
         places = [f"[{escape(passage_place(u.section, u.passage))}]"
-                  f"({relative_link(page_path, s.docs_path, u.passage.anchor)})" for u in uses]
+                  f"({relative_link(page_path, s.docs_path, place_anchor(u.section, u.passage))})" for u in uses]
         if len(places) == 1:
             cited = f"Cited: {places[0]}."
         else:
             cited = "Cited: " + "; ".join(f"{letter(i)}. {p}" for i, p in enumerate(places)) + "."
         items.append(f"{ref.number}. {back} {bib}. {cited}\n    {{ #{ref.anchor} }}")
     return (heading(2, "References", searched=False) + "\n\n" + "\n".join(items)) if items else ""
+
+
+def cite_editor_text(text: str, sources: dict[str, Source], refs: dict[str, Reference]) -> tuple[str, list[str]]:
+    """Editor Markdown with each citation (:mod:`curate.citations`) replaced by a placeholder,
+    and the citation marks that :func:`put_marks` puts in their place.
+
+    A cited source gets the next number in ``refs`` (source id → reference, in reading
+    order) unless it has one, and each citation is recorded as one more use of it (the
+    next letter). A placeholder (an HTML comment) takes the place of the bracket and the
+    spaces before it, so the glossary linker and the sentences taken for backlinks see
+    the editor's words without ``[1]``. The load stage has checked every citation; one
+    that does not resolve is left out.
+
+    Returns:
+        ``(text with placeholders, marks)``; the ``n``-th mark replaces ``<!--curate-cite-n-->``.
+    """
+    from .citations import read, resolve
+
+    if "[@" not in text:
+        return text, []
+    reading = read(text)
+    marks: dict[tuple[int, int], str] = {}
+    for c in reading.citations:
+        target = resolve(c, sources)
+        if isinstance(target, str):
+            continue  # pragma: no cover - reported when the project was loaded
+        ref = refs.get(target.source.id)
+        if ref is None:
+            ref = refs[target.source.id] = Reference(len(refs) + 1, target.source)
+        span = (c.start, c.end)
+        marks[span] = marks.get(span, "") + citation_mark(ref, ref.cite(target.section, target.passage))
+    out, pos = [], 0
+    for n, (start, end) in enumerate(sorted(marks)):
+        out.append(reading.text[pos:start].rstrip(" \t") + _placeholder(n))
+        pos = end
+    out.append(reading.text[pos:])
+    return "".join(out), [marks[span] for span in sorted(marks)]
+
+
+def _placeholder(n: int) -> str:
+    return f"<!--curate-cite-{n}-->"
+
+
+def put_marks(markdown_text: str, marks: list[str]) -> str:
+    """The citation marks of :func:`cite_editor_text` in place of their placeholders."""
+    for n, mark in enumerate(marks):
+        markdown_text = markdown_text.replace(_placeholder(n), mark, 1)
+    return markdown_text
 
 
 INSERTION_CLASS = "curate-insertion"

@@ -38,6 +38,7 @@ from pydantic import (
 )
 
 from .encoding import UnknownEncoding, codec_for
+from .errors import did_you_mean
 from .slugs import FILE_SLUG, file_slug
 from .yamlio import (
     DERIVED,
@@ -51,6 +52,7 @@ from .yamlio import (
     TextListOf,
     YamlBool,
     YamlModel,
+    kind_of,
     text_of,
 )
 
@@ -140,26 +142,121 @@ def _encoding(value: str) -> str:
 
 @dataclass
 class SectionRef:
-    """A ``source-id#section-id`` reference in the curation file.
+    """A ``source-id#section-id`` reference in the curation file, with the paragraphs it chooses.
+
+    Written in ``sections:`` as one of (see ``handbook/editing.md``)::
+
+        - source-id                              # every section of the source
+        - source-id#section-id                   # a whole section
+        - source-id#section-id--p2               # one paragraph (its anchor on the source's page)
+        - section: source-id#section-id
+          paragraphs: 1-3                        # or [1, 3], or "1-2, 4"
+        - section: source-id#section-id
+          skip: [4]                              # every paragraph but these
 
     Attributes:
         source: Id of the source (its file name without extension).
         section: Id of the section; ``''`` (no ``#``) stands for every
             section of the source until the loader expands it.
         line: Line of the reference in the curation file.
+        paragraphs: 1-based numbers of the section's paragraphs chosen, ascending;
+            ``()`` for every paragraph. The loader resolves ``skip`` and the
+            ``--pN`` form into this, so one choice always reads the same.
+        skip: 1-based numbers of paragraphs left out, as written (``()`` once resolved).
+        numbers_line: Line of ``paragraphs:`` or ``skip:`` (0 when not written).
     """
 
     source: str
     section: str
     line: int = 0
+    paragraphs: tuple[int, ...] = ()
+    skip: tuple[int, ...] = ()
+    numbers_line: int = 0
 
     def __str__(self) -> str:
-        return f"{self.source}#{self.section}"
+        ref = f"{self.source}#{self.section}"
+        if self.paragraphs:
+            ref += f" (paragraphs {number_ranges(self.paragraphs)})"
+        if self.skip:
+            ref += f" (without paragraphs {number_ranges(self.skip)})"
+        return ref
+
+    def chooses(self, number: int) -> bool:
+        """Whether the 1-based paragraph ``number`` of the section is chosen."""
+        return (not self.paragraphs or number in self.paragraphs) and number not in self.skip
+
+
+def number_ranges(numbers: tuple[int, ...] | list[int]) -> str:
+    """``1-3, 5`` for ``(1, 2, 3, 5)``: ascending numbers written as ranges."""
+    out: list[str] = []
+    for n in sorted(set(numbers)):
+        if out and int(out[-1].rsplit("-", 1)[-1]) == n - 1:
+            out[-1] = f"{out[-1].split('-')[0]}-{n}"
+        else:
+            out.append(str(n))
+    return ", ".join(out)
+
+
+#: Keys of a section entry written as a mapping.
+SECTION_KEYS = ("section", "paragraphs", "skip")
+_NUMBERS_HINT = "write paragraph numbers as 2, as a range 1-3, or as a list such as [1, 3] or [1-2, 4]"
+
+
+def _paragraph_numbers(value: Any, key: str) -> tuple[tuple[int, ...], int]:
+    """``(numbers ascending, line)`` of ``paragraphs:`` or ``skip:``: ``2``, ``1-3``, ``"1-2, 4"``, ``[1, 3]``."""
+    items = value if isinstance(value, list) else [value]
+    if not items or value is None:
+        raise Invalid(f"'{key}' is empty", _NUMBERS_HINT)
+    numbers: set[int] = set()
+    line = 0
+    for item in items:
+        if isinstance(item, Scalar):
+            line = line or item.line
+        if not isinstance(item, str):
+            raise Invalid(f"'{key}' holds {kind_of(item)}, not a paragraph number", _NUMBERS_HINT)
+        for part in text_of(item, key).split(","):
+            m = re.fullmatch(r"\s*(\d+)\s*(?:(?:-|–|\.\.)\s*(\d+)\s*)?", part)
+            if m is None:
+                raise Invalid(f"'{part.strip()}' in '{key}' is not a paragraph number or range", _NUMBERS_HINT)
+            first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+            if first < 1:
+                raise Invalid(f"'{part.strip()}' in '{key}': paragraphs are numbered from 1", _NUMBERS_HINT)
+            if last < first:
+                raise Invalid(f"'{part.strip()}' in '{key}' is a range that runs backwards",
+                              f"write it as {last}-{first}")
+            numbers.update(range(first, last + 1))
+    return tuple(sorted(numbers)), line
+
+
+def _section_mapping(value: dict) -> SectionRef:
+    """A section entry written as a mapping: ``section:`` with ``paragraphs:`` or ``skip:``."""
+    unknown = [k for k in value if k not in SECTION_KEYS]
+    if unknown:
+        raise Invalid(f"unknown key '{unknown[0]}' in a section entry",
+                      did_you_mean(str(unknown[0]), list(SECTION_KEYS)) or "allowed keys: " + ", ".join(SECTION_KEYS))
+    if "section" not in value:
+        raise Invalid("a section entry written as a mapping needs 'section:'",
+                      "write it as: - section: source-id#section-id, then paragraphs: 1-3 or skip: [4]")
+    if "paragraphs" in value and "skip" in value:
+        raise Invalid("a section entry gives both 'paragraphs' and 'skip'",
+                      "give one: 'paragraphs' to choose paragraphs, or 'skip' to leave some out")
+    ref = _section_ref(value["section"])
+    if not ref.section and ("paragraphs" in value or "skip" in value):
+        raise Invalid(f"'{ref.source}' names a whole source; paragraphs are chosen within one section",
+                      f"write section: {ref.source}#<section id> (the ids are on docs/sources/{ref.source}.md)")
+    for key in ("paragraphs", "skip"):
+        if key in value:
+            numbers, line = _paragraph_numbers(value[key], key)
+            return SectionRef(ref.source, ref.section, ref.line, numbers if key == "paragraphs" else (),
+                              numbers if key == "skip" else (), line)
+    return ref
 
 
 def _section_ref(value: Any) -> SectionRef:
     if isinstance(value, SectionRef):
         return value
+    if isinstance(value, dict):
+        return _section_mapping(value)
     text = text_of(value, "sections")
     if isinstance(value, Scalar) and not text.strip():
         raise Invalid("must not be empty", "name a section as source-id#section-id, or a whole source as source-id")
@@ -266,7 +363,12 @@ class PageSpec(YamlModel):
     intro_rel: Annotated[str, DERIVED] = ""
     """Project-relative path of the editor's intro (from ``intro``, default ``content_sources/pages/<id>.md``)."""
     sections: SectionRefs = Field(default_factory=list)
-    """Source sections that feed the page, as source-id#section-id (a bare source-id is every section)."""
+    """Source sections that feed the page, as source-id#section-id (a bare source-id is every section).
+
+    A section's paragraphs can be chosen: ``source-id#section-id--p2`` (one paragraph, by its
+    anchor on the source's page), or a mapping ``section: source-id#section-id`` with
+    ``paragraphs: 1-3`` (or ``[1, 3]``) or ``skip: [4]``. See :class:`SectionRef`.
+    """
     terms: TextList = Field(default_factory=list)
     """Glossary terms the page covers; the first is its key term.
 
@@ -385,4 +487,4 @@ class GlossaryFile(YamlModel):
 
 
 __all__ = ["CONTENT_DIR", "PAGES_DIR", "SOURCE_ORDERS", "Correction", "CurationFile", "GlossaryFile", "GlossaryTerm",
-           "PageSpec", "SectionRef", "SiteSpec", "SourceMeta"]
+           "PageSpec", "SECTION_KEYS", "SectionRef", "SiteSpec", "SourceMeta", "number_ranges"]

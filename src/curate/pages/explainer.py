@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import duplicates, render
+from ..citations import cited_sources
 from ..linking import escape
 from ..model import PageSpec, Passage, PassageKind, Section, Source
 from ..quotes import Quote, QuoteUse, editor_quotes, find_quotes, normalize
@@ -71,12 +72,23 @@ class _Shown:
     cites: list[tuple[Source, Section, Passage]]
 
 
+def chosen_anchors(source: Source, spec: PageSpec) -> set[str]:
+    """Anchors of the passages of ``source`` that the page's ``sections`` choose."""
+    out: set[str] = set()
+    for ref in spec.sections:
+        section = source.section(ref.section) if ref.source == source.id else None
+        if section is not None:
+            out.update(p.anchor for n, p in enumerate(section.passages, 1) if ref.chooses(n))
+    return out
+
+
 def shown_passages(site: Site, spec: PageSpec, page_sources: list[Source]) -> list[tuple[Source, list[_Shown]]]:
     """Each source (in page order) with the passages shown under it.
 
     A passage that says what a passage of an earlier source already shown says
     (:func:`curate.duplicates.same_passage`) is not shown again: the earlier one
-    cites both sources. A source's sections come in the order ``sections`` names them.
+    cites both sources. A source's sections come in the order ``sections`` names them,
+    each with the paragraphs its entry chooses (:meth:`SectionRef.chooses`).
     """
     groups: list[tuple[Source, list[_Shown]]] = []
     shown: list[_Shown] = []
@@ -86,7 +98,9 @@ def shown_passages(site: Site, spec: PageSpec, page_sources: list[Source]) -> li
             section = source.section(ref.section) if ref.source == source.id else None
             if section is None:
                 continue
-            for passage in section.passages:
+            for number, passage in enumerate(section.passages, 1):
+                if not ref.chooses(number):
+                    continue  # left out in curation.yml; the others keep their numbers in citations
                 w = duplicates.words(passage.text)
                 twin = next((x for x in shown if x.source is not source and
                              all(c[0] is not source for c in x.cites) and duplicates.same_passage(x.words, w)),
@@ -111,8 +125,10 @@ class ExplainerBuilder(Builder):
 
     def draft_key(self, site: Site, spec: PageSpec) -> str:
         """Digest of every input of the page's draft."""
-        return digest("explainer", spec, site.project.intros.get(spec.intro_rel, ""),
-                      [site.source_keys[s.id] for s in sources_of(site, spec)], site.linker_key)
+        intro = site.project.intros.get(spec.intro_rel, "")
+        cited = [sid for sid in cited_sources(intro) if sid in site.source_keys]
+        return digest("explainer", spec, intro, [site.source_keys[s.id] for s in sources_of(site, spec)],
+                      [site.source_keys[sid] for sid in cited], site.linker_key)
 
     def draft(self, site: Site, cache: DraftCache) -> list[render.PageDraft]:
         quotes_of: dict[str, list] = {}  # source id → its quotations, found once per build
@@ -128,7 +144,10 @@ class ExplainerBuilder(Builder):
 
     def _draft(self, site: Site, spec: PageSpec, quotes_of: dict[str, list]) -> render.PageDraft:
         page_sources = sources_of(site, spec)
-        inputs = ["content_sources/curation.yml", spec.intro_rel] + [s.path_rel for s in page_sources]
+        also_cited = [site.sources[sid] for sid in cited_sources(site.project.intros.get(spec.intro_rel, ""))
+                      if sid in site.sources and site.sources[sid] not in page_sources]
+        inputs = (["content_sources/curation.yml", spec.intro_rel]
+                  + [s.path_rel for s in page_sources + also_cited])
         fm = front_matter(spec.title, spec.description, spec.intro_rel, inputs, tags=spec.tags,
                           reviewed=render.date_iso(spec.reviewed), review_by=render.date_iso(spec.review_by),
                           search={"boost": 2})
@@ -139,14 +158,18 @@ class ExplainerBuilder(Builder):
         based_on = render.sources_line(page_sources)
         head_lines = [based_on, review]
         intro = site.project.intros.get(spec.intro_rel, "").strip()
-        if intro:
-            d.prose.append(intro)
-            for q in editor_quotes(intro):
-                d.quote_uses.append(QuoteUse(spec.docs_path, q, tuple(s.id for s in page_sources)))
-        groups = shown_passages(site, spec, page_sources)
+        # Numbered in reading order, one per source: those the intro cites first, then each source
+        # whose passages are shown, in page order.
         refs: dict[str, render.Reference] = {}
-        for source, _ in groups:  # numbered in page order, each source that is cited once
-            if any(c[0] is source for _, items in groups for x in items for c in x.cites):
+        if intro:
+            cited = tuple(s.id for s in also_cited)
+            cited_intro, intro_marks = render.cite_editor_text(intro, site.sources, refs)
+            d.prose.append(cited_intro)
+            for q in editor_quotes(intro):
+                d.quote_uses.append(QuoteUse(spec.docs_path, q, tuple(s.id for s in page_sources) + cited))
+        groups = shown_passages(site, spec, page_sources)
+        for source, _ in groups:
+            if source.id not in refs and any(c[0] is source for _, items in groups for x in items for c in x.cites):
                 refs[source.id] = render.Reference(len(refs) + 1, source)
         mark_of: dict[str, str] = {}  # passage anchor@source id → the mark of its reference, for quotations
         if any(items for _, items in groups):
@@ -172,14 +195,16 @@ class ExplainerBuilder(Builder):
         d.head.append(render.not_searched("  \n".join(line for line in head_lines if line)))
         quotes = []
         for s in page_sources:
-            wanted = {r.section for r in spec.sections if r.source == s.id}
+            wanted = chosen_anchors(s, spec)
             if s.id not in quotes_of:
                 quotes_of[s.id] = find_quotes(s)
-            quotes += [q for q in quotes_of[s.id] if q.section_id in wanted]
+            quotes += [q for q in quotes_of[s.id] if q.passage_anchor in wanted]
         quotes = own_words(quotes, [intro] + [x.passage.text for _, items in groups for x in items])
         d.quotes = [(q, mark_of.get(q.passage_anchor + "@" + q.source_id, "")) for q in quotes]
         d.quote_uses += [QuoteUse(spec.docs_path, q.text, (q.source_id,)) for q in quotes]
         d.link_prose(site.linker)
+        if intro:
+            d.prose[0] = render.put_marks(d.prose[0], intro_marks)  # after linking: marks are not prose
         references = render.references_section(spec.docs_path, list(refs.values()))
         d.references = [references] if references else []
         d.verify_quotes(site.sources)

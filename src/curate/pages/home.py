@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import render
+from ..citations import cited_sources
 from ..knowledge_map import Node, render_map
 from ..linking import escape, relative_link
 from .base import Builder, DraftCache, LinkIndex, PageKind, Site, digest
@@ -30,8 +31,10 @@ class HomeBuilder(Builder):
 
     def draft(self, site: Site, cache: DraftCache) -> list[render.PageDraft]:
         project = site.project
-        key = digest("home", project.site, project.intros.get(project.site.intro_rel, ""),
-                     [(s.meta.published, s.meta.published_estimated) for s in project.sources], site.linker_key)
+        intro = project.intros.get(project.site.intro_rel, "")
+        key = digest("home", project.site, intro,
+                     [(s.meta.published, s.meta.published_estimated) for s in project.sources], site.linker_key,
+                     [site.source_keys[sid] for sid in cited_sources(intro) if sid in site.source_keys])
         hd = cache.get(key)
         if hd is None:
             hd = self._draft(site)
@@ -54,8 +57,13 @@ class HomeBuilder(Builder):
         hd.head.append(render.not_searched(render.based_on_line(project.sources)))
         intro = project.intros.get(project.site.intro_rel, "").strip()
         if intro:
-            hd.prose.append(intro)
+            refs: dict[str, render.Reference] = {}
+            cited_intro, marks = render.cite_editor_text(intro, site.sources, refs)
+            hd.prose.append(cited_intro)
             hd.link_prose(site.linker)
+            hd.prose[0] = render.put_marks(hd.prose[0], marks)  # after linking: marks are not prose
+            references = render.references_section(HOME, list(refs.values()))
+            hd.references = [references] if references else []
         return hd
 
     def finish(self, site: Site, index: LinkIndex, drafts: list[render.PageDraft]) -> list[render.PageDraft]:
