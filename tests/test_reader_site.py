@@ -185,7 +185,9 @@ def test_built_pages_show_insertions_as_the_editors_never_as_plain_source_text(b
     note = "Words in [square brackets] are the editor's, not the source's."
     assert html.unescape(explainer).count(note) == 1
     assert html.unescape(source).count(note) == 1
-    assert note not in html.unescape(llama)
+    without = (site / "what-is-open-source" / "index.html").read_text(encoding="utf-8")
+    assert 'class="curate-insertion"' not in without.split('id="pages-that-link-here"', 1)[0]
+    assert note not in html.unescape(without)
 
 
 def test_source_page_shows_the_printed_title_only_when_it_differs_from_the_heading():
