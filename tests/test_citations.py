@@ -376,10 +376,12 @@ def test_hostile_source_metadata_behind_an_editor_citation_stays_text_in_the_sit
     assert proc.returncode == 0, proc.stderr
     assert _site_markup(project / "site") == []
     html = (project / "site" / "what-is-llama" / "index.html").read_text(encoding="utf-8")
-    assert ('It handles text only<sup class="citation"><a id="cite-1-a" href="#ref-1" '
-            'title="T &#91;t&#93;&#40;onmouseover=alert&#40;1&#41;//&#41; x &#42;em&#42; &lt;b onclick=alert&#40;2'
-            '&#41;&gt;, &#91;a&#93;&#40;javascript:alert&#40;3&#41;&#41;, August 2024 &#40;estimated&#41;: section '
-            '“What is Llama?”, paragraph 2"') in html
+    # the intro's last citation: its letter follows those of the intro's own citations
+    title = ('title="T &#91;t&#93;&#40;onmouseover=alert&#40;1&#41;//&#41; x &#42;em&#42; &lt;b onclick=alert&#40;2'
+             '&#41;&gt;, &#91;a&#93;&#40;javascript:alert&#40;3&#41;&#41;, August 2024 &#40;estimated&#41;: section '
+             '“What is Llama?”, paragraph 2"')
+    assert re.search(r'It handles text only<sup class="citation"><a id="cite-1-[a-z]" href="#ref-1" '
+                     + re.escape(title), html)
 
 
 def test_the_editing_guide_examples_build(project: Path):

@@ -254,10 +254,13 @@ def test_backlink_context_is_a_sentence_of_prose_never_a_caption(project):
             contexts += re.findall(r"(?m)^- \[[^\]]*\]\([^)]*\): “(.*)”$", body)
     assert len(contexts) >= 5
     assert not [c for c in contexts if c.startswith("Meta AI is powered by")]
-    # the source page links What is Llama only in its caption: listed, with no context
+    # Why Meta embraced open source links What is Llama only in its caption: listed, with no context
     llama = _section_body(plan.files["what-is-llama.md"].decode(), "Pages that link here")
-    assert ("- [Mark Zuckerberg is now Supporting open-source AI tech](sources/zuckerberg-open-source-ai-letter.md)\n"
-            in llama)
+    assert "- [Why Meta embraced open source](why-meta-embraced-open-source.md){ data-preview }\n" in llama
+    # the source page mentions Llama in its caption first and in prose later: the link, and so the
+    # context, is the prose's
+    assert ("- [Mark Zuckerberg is now Supporting open-source AI tech](sources/zuckerberg-open-source-ai-letter.md): "
+            "“Meta’s open source LLaMA 3.1") in llama
     # and Why Meta embraced open source in prose, whose sentence is the context
     assert any(c.startswith("Mark Zuckerberg, CEO of Meta Platforms") for c in contexts)
 

@@ -108,11 +108,20 @@ class PageDraft:
             self.quote_problems += verify([use], sources)
 
     def link_prose(self, linker: GlossaryLinker) -> None:
-        """Insert glossary links into the prose and record mentions and page links."""
+        """Insert glossary links into the prose and record mentions and page links.
+
+        A term's one link goes to its first mention in the prose proper, and to a caption or
+        alt text only when the prose never mentions it: a link in a caption gives a backlink
+        no sentence to quote (:func:`curate.pages.common.backlinks_tail`).
+        """
         from .linking import find_links
 
         self.mentions = linker.mentions("\n\n".join(self.prose))
-        self.prose = [linker.link(part, self.path, self.linked) for part in self.prose]
+        order = [i for i in range(len(self.prose)) if i not in self.prose_captions] + sorted(self.prose_captions)
+        linked = list(self.prose)
+        for i in order:
+            linked[i] = linker.link(self.prose[i], self.path, self.linked)
+        self.prose = linked
         # Link sentences come back as plain text, where an insertion is only "[July 2024]": remember
         # which bracketed words on this page are the editor's, so backlinks can mark them again.
         self.insertions = set(_INSERTION_HTML.findall("\n".join(self.prose)))
