@@ -16,10 +16,12 @@ from curate.mkdocs_output import (
     LONG,
     STOP_WORDS,
     TEASER,
+    add_spellings,
     collapse_whitespace,
     compact,
     plain_text,
     shape_entries,
+    spelling_patterns,
     words,
 )
 
@@ -194,3 +196,30 @@ def test_the_generated_config_holds_an_html_safe_nav_and_the_hand_written_pages_
     assert parsed["nav"][1] == {"Explainers": [{"A &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; title": "a.md"}]}
     assert parsed["extra"]["curate"]["pages"] == {"about/": "docs/about.md", "about.html": "docs/about.md"}
     assert html_nav(nav)[2] == nav[2]
+
+
+# --- spellings --------------------------------------------------------------------------------------
+
+SEPARATOR = re.compile(r"[\s\-]+")
+
+
+def test_an_entry_that_mentions_a_term_gets_its_other_spellings_once():
+    spellings = spelling_patterns([["licence", "license"], ["large language model", "LLM"], ["Meta"]])
+    entry = {"location": "p/", "title": "Terms", "text": "<p>Its licence covers large language models.</p>"}
+    out = add_spellings(entry, spellings, SEPARATOR)
+    # words are compared as written ("models" is not "model"); lunr's stemmer makes them one anyway
+    assert out["keywords"] == "license model LLM"
+    assert entry == {"location": "p/", "title": "Terms", "text": "<p>Its licence covers large language models.</p>"}
+    again = add_spellings(out, spellings, SEPARATOR)
+    assert again["keywords"] == "license model LLM"  # nothing twice
+
+
+def test_an_entry_without_the_term_is_left_as_it_is():
+    spellings = spelling_patterns([["licence", "license"]])
+    entry = {"location": "p/", "title": "Licensing", "text": "<p>Licensing and licensed code.</p>"}
+    assert add_spellings(entry, spellings, SEPARATOR) is entry
+    plural = {"location": "p/", "title": "x", "text": "<p>Two licences.</p>"}
+    assert add_spellings(plural, spellings, SEPARATOR)["keywords"] == "licence license"
+    entry = {"location": "p/", "title": "x", "text": "<p>unlicenced</p>"}
+    assert add_spellings(entry, spellings, SEPARATOR) is entry
+    assert spelling_patterns([["Meta"], ["", " "]]) == []  # a term without aliases has no other spelling

@@ -7,8 +7,8 @@ files any renderer that reads ``mkdocs.yml`` understands (``docs/.curate-mkdocs.
 what only MkDocs needs (events: https://www.mkdocs.org/dev-guide/plugins/#events):
 
 * ``on_startup``: remembers whether this is ``mkdocs serve``.
-* ``on_pre_build``: runs ``curate build`` (so the pages are current), then sets
-  ``nav`` from the manifest (as ``docs/.curate-mkdocs.json`` holds it, which
+* ``on_pre_build``: runs ``curate build`` (so the pages are current), reads the
+  glossary's spellings for the search index, then sets ``nav`` from the manifest (as ``docs/.curate-mkdocs.json`` holds it, which
   ``mkdocs.yml`` read before the build may have changed). Under ``serve`` a
   content error is printed and the server keeps the last good pages; under
   ``build`` it stops the build.
@@ -38,6 +38,7 @@ from mkdocs.plugins import event_priority
 from . import mkdocs_config, mkdocs_output, preview
 from .commands import build
 from .errors import ContentError
+from .project import GLOSSARY
 from .render import NOT_SEARCHED
 from .writer import read_manifest
 
@@ -83,11 +84,28 @@ def run_curate(config) -> bool:
 
 
 def on_pre_build(config) -> None:
-    """Run ``curate build`` and set the nav (see module docstring)."""
+    """Run ``curate build``, set the nav and read the glossary's spellings (see module docstring)."""
     run_curate(config)
     nav = read_manifest(Path(config.docs_dir)).nav
     if nav:
         config.nav = html_nav(nav)
+    _state["spellings"] = mkdocs_output.spelling_patterns(glossary_spellings(Path(config.config_file_path).parent))
+
+
+def glossary_spellings(root: Path) -> list[list[str]]:
+    """Each glossary term with its aliases, from ``content_sources/glossary.yml`` (``[]`` without one).
+
+    ``curate build`` has just checked the file (a build stops on a bad one), so it is read
+    here as plain YAML.
+    """
+    import yaml
+
+    path = root / GLOSSARY
+    if not path.is_file():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [[str(t.get("term", "")), *(str(a) for a in t.get("aliases") or [])]
+            for t in data.get("terms") or [] if isinstance(t, dict)]
 
 
 def html_nav(nav: list) -> list:
@@ -137,7 +155,8 @@ def on_page_context(context, page, config, nav):
         start -= 1
     if start < len(entries):
         h1 = next((item.id for item in page.toc if item.level == 1), None) if page.toc else None
-        entries[start:] = mkdocs_output.shape_entries(entries[start:], page.url, h1, _separator(plugin))
+        entries[start:] = mkdocs_output.shape_entries(entries[start:], page.url, h1, _separator(plugin),
+                                                      _state.get("spellings"))
     preview.note_entries(page.url, entries[start:])
     return context
 

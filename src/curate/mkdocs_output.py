@@ -25,7 +25,10 @@ this module shapes the entries Material made of the rest:
   the stop words lunr drops anyway (lunr matches words, not phrases, so every
   query finds the same sections);
 * page tags go on the page's first entry only (Material copies them onto every
-  section).
+  section);
+* an entry that mentions a glossary term gets the term's other spellings and names
+  (``licence`` → ``license``, ``large language model`` → ``LLM``) in ``keywords``
+  (:func:`add_spellings`), so a reader's spelling finds the same pages as the site's.
 """
 
 from __future__ import annotations
@@ -134,7 +137,51 @@ def compact(entry: dict, separator: re.Pattern) -> dict:
     return out
 
 
-def shape_entries(entries: list[dict], url: str, h1_id: str | None, separator: re.Pattern) -> list[dict]:
+def spelling_patterns(groups: list[list[str]]) -> list[tuple[re.Pattern, list[str]]]:
+    """For each group of spellings (a glossary term and its aliases), a pattern finding any of
+    them in text (case aside, a plural ``s`` allowed) and the group itself."""
+    out = []
+    for group in groups:
+        names = sorted({g for g in group if g.strip()}, key=len, reverse=True)
+        if len(names) > 1:
+            alternatives = "|".join(re.escape(n) for n in names)
+            out.append((re.compile(rf"(?<!\w)(?:{alternatives})(?:e?s)?(?!\w)", re.IGNORECASE), names))
+    return out
+
+
+def add_spellings(entry: dict, spellings: list[tuple[re.Pattern, list[str]]], separator: re.Pattern) -> dict:
+    """``entry`` with the other spellings of each glossary term it mentions added to ``keywords``.
+
+    Args:
+        entry: One search entry (after :func:`compact`).
+        spellings: :func:`spelling_patterns` of the glossary.
+        separator: The search plugin's word separator, compiled.
+
+    Returns:
+        ``entry`` itself when nothing is added, else a copy. Only words the entry lacks are
+        added, each once, in the glossary's order.
+    """
+    text = " ".join((plain_text(entry.get("text", "")), entry.get("title", ""), entry.get("keywords", "")))
+    have = {w.lower() for w in words(text, separator)}
+    added: list[str] = []
+    for pattern, names in spellings:
+        if not pattern.search(text):
+            continue
+        for name in names:
+            for word in words(name, separator):
+                key = word.lower()
+                if key not in have and key not in STOP_WORDS:
+                    have.add(key)
+                    added.append(word)
+    if not added:
+        return entry
+    out = dict(entry)
+    out["keywords"] = " ".join(([out["keywords"]] if out.get("keywords") else []) + added)
+    return out
+
+
+def shape_entries(entries: list[dict], url: str, h1_id: str | None, separator: re.Pattern,
+                  spellings: list[tuple[re.Pattern, list[str]]] | None = None) -> list[dict]:
     """One page's search entries, shaped as the module docstring says.
 
     Args:
@@ -142,6 +189,7 @@ def shape_entries(entries: list[dict], url: str, h1_id: str | None, separator: r
         url: The page's URL (``what-is-llama/``), the ``location`` of its first entry.
         h1_id: The id of the page's ``h1``, if it has one.
         separator: The search plugin's word separator, compiled.
+        spellings: :func:`spelling_patterns` of the glossary, if any.
 
     Returns:
         New entries; ``entries`` is not changed.
@@ -153,7 +201,7 @@ def shape_entries(entries: list[dict], url: str, h1_id: str | None, separator: r
         if "tags" in out[0] and "tags" not in merged:
             merged["tags"] = out[0]["tags"]
         out[:2] = [merged]
-    out = [compact(e, separator) for e in out]
+    out = [add_spellings(compact(e, separator), spellings or [], separator) for e in out]
     for e in out[1:]:
         e.pop("tags", None)
     return out
