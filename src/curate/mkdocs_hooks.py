@@ -8,8 +8,9 @@ what only MkDocs needs (events: https://www.mkdocs.org/dev-guide/plugins/#events
 
 * ``on_startup``: remembers whether this is ``mkdocs serve``.
 * ``on_pre_build``: runs ``curate build`` (so the pages are current), reads the
-  glossary's spellings for the search index, then sets ``nav`` from the manifest (as ``docs/.curate-mkdocs.json`` holds it, which
-  ``mkdocs.yml`` read before the build may have changed). Under ``serve`` a
+  glossary's spellings for the search index, then sets ``nav`` from the manifest
+  (as ``docs/.curate-mkdocs.json`` holds it, which ``mkdocs.yml`` read before the
+  build may have changed). Under ``serve`` a
   content error is printed and the server keeps the last good pages; under
   ``build`` it stops the build.
 * ``on_page_content``: leaves the footnotes (citations) out of the search index.

@@ -142,9 +142,10 @@ def spelling_patterns(groups: list[list[str]]) -> list[tuple[re.Pattern, list[st
     them in text (case aside, a plural ``s`` allowed) and the group itself."""
     out = []
     for group in groups:
-        names = sorted({g for g in group if g.strip()}, key=len, reverse=True)
+        names = list(dict.fromkeys(g for g in group if g.strip()))  # the glossary's order, each once
         if len(names) > 1:
-            alternatives = "|".join(re.escape(n) for n in names)
+            # longest first, so "LLaMA 3.1" is found whole rather than as "LLaMA"
+            alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
             out.append((re.compile(rf"(?<!\w)(?:{alternatives})(?:e?s)?(?!\w)", re.IGNORECASE), names))
     return out
 
