@@ -56,11 +56,15 @@ def test_term_link_opens_the_explaining_page(open_page, base_url):
 
 
 def test_citation_lands_on_the_quoted_paragraph(open_page, base_url):
-    """Reference 1's first cited place opens the source page at the very paragraph the explainer quotes."""
+    """A quoted passage's cited place opens the source page at the very paragraph the explainer quotes."""
     page, rec = open_page(base_url + "what-is-llama/")
-    quoting = page.locator("article p", has=page.locator("sup.citation a[id='cite-1-a']")).first
+    # the first passage under "From the reporting" (the intro's citations are the editor's words)
+    quoting = page.locator("xpath=//h2[@id='from-the-reporting']/following::p[sup[@class='citation']]").first
+    mark_id = quoting.locator("sup.citation a").last.get_attribute("id")
+    letter = mark_id.rsplit("-", 1)[1]
     quoted_text = re.sub(r"\s+", " ", quoting.inner_text()).strip()
-    citation = page.locator("[id='ref-1'] a[href*='sources/'][href*='#']").first
+    # the reference's cited places, in letter order: a, b, c…
+    citation = page.locator("[id='ref-1'] a[href*='sources/'][href*='--p']").nth(ord(letter) - ord("a"))
     href = citation.get_attribute("href")
     fragment = href.split("#", 1)[1]
     citation.click()
@@ -105,7 +109,7 @@ def test_citation_tooltip_names_the_source_and_place_on_hover(open_page, base_ur
     mark = page.locator("article sup.citation a").first
     tip = mark.get_attribute("title")  # Material moves it into the tooltip on hover
     assert tip.startswith("Mark Zuckerberg is now Supporting open-source AI tech, August 2024 (estimated): ")
-    assert "paragraph 1" in tip
+    assert "paragraph 2" in tip  # the intro's first citation: section "What is Llama?", paragraph 2
     tooltip = page.locator(".md-tooltip2--active")
     expect(tooltip).to_have_count(0)
     mark.hover()
