@@ -415,3 +415,16 @@ def test_a_citation_in_a_heading_is_an_error_not_text(tmp_path):
     assert [(p.file, p.line, p.message, p.hint) for p in found] == [
         (INTRO, 3, "'[@llama#licence]' is in a heading, where a citation is not read",
          "cite in the paragraph under the heading")]
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("Llama is free to adapt\n[@llama#lead].\n", "Llama is free to adapt<sup"),          # soft break: joined
+    ("- Llama is free to adapt\n  [@llama#lead].\n", "- Llama is free to adapt<sup"),  # in a list item
+    ("> Llama is free to adapt\n> [@llama#lead].\n", "> Llama is free to adapt\n><sup"),  # the quote marker stays
+    ("Llama is free to adapt\\\n[@llama#lead].\n", "Llama is free to adapt\\\n<sup"),   # a hard break stays
+    ("Llama is free.\n\n[@llama#lead] Then more.\n", "Llama is free.\n\n<sup"),       # a paragraph's start
+])
+def test_a_citation_mark_joins_the_word_before_it_across_a_soft_line_break(tmp_path, written, shown):
+    root = make(tmp_path, intro=written)
+    commands.build(root)
+    assert shown in page(root)

@@ -51,6 +51,8 @@ class Citation:
         line: 1-based line in the Markdown text.
         start: Offset of the bracket holding it in the (normalised) text.
         end: Offset after that bracket.
+        follows_text: Whether words of its paragraph come before it, so the line break
+            before it (if any) is a soft one inside the paragraph.
     """
 
     key: str
@@ -59,6 +61,7 @@ class Citation:
     line: int
     start: int
     end: int
+    follows_text: bool = False
 
 
 @dataclass
@@ -130,10 +133,11 @@ def read(text: str) -> Reading:
                     out.malformed.append((line, m.group()))
                     continue
                 cites = []
+                follows = bool(inline.plain[:run.offset + m.start()].strip())
                 for part in parts:
                     key = part[1:]
                     source, _, section = key.partition("#")
-                    cites.append(Citation(key, source, section, line, span[0], span[1]))
+                    cites.append(Citation(key, source, section, line, span[0], span[1], follows))
                 if cites:
                     out.citations += cites
                     found.append((run.offset + m.start(), run.offset + m.end(), cites))

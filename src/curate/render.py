@@ -352,7 +352,7 @@ def cite_editor_text(text: str, sources: dict[str, Source], refs: dict[str, Refe
     A cited source gets the next number in ``refs`` (source id → reference, in reading
     order) unless it has one, and each citation is recorded as one more use of it (the
     next letter). A placeholder (an HTML comment) takes the place of the bracket and the
-    spaces before it, so the glossary linker and the sentences taken for backlinks see
+    spaces (or the soft line break) before it, so the glossary linker and the sentences taken for backlinks see
     the editor's words without ``[1]``. The load stage has checked every citation; one
     that does not resolve is left out.
 
@@ -374,9 +374,16 @@ def cite_editor_text(text: str, sources: dict[str, Source], refs: dict[str, Refe
             ref = refs[target.source.id] = Reference(len(refs) + 1, target.source)
         span = (c.start, c.end)
         marks[span] = marks.get(span, "") + citation_mark(ref, ref.cite(target.section, target.passage))
+    joins = {(c.start, c.end) for c in reading.citations if c.follows_text}
     out, pos = [], 0
     for n, (start, end) in enumerate(sorted(marks)):
-        out.append(reading.text[pos:start].rstrip(" \t") + _placeholder(n))
+        before = reading.text[pos:start].rstrip(" \t")
+        if (start, end) in joins and before.endswith("\n"):
+            # A soft line break inside the paragraph: the mark joins the word before it, as a
+            # superscript does in print (not after a backslash, which would escape the "<").
+            joined = before[:-1].rstrip(" \t")
+            before = before if joined.endswith("\\") else joined
+        out.append(before + _placeholder(n))
         pos = end
     out.append(reading.text[pos:])
     return "".join(out), [marks[span] for span in sorted(marks)]
