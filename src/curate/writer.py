@@ -50,6 +50,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import sys
 import threading
 from collections.abc import Iterator
@@ -242,18 +243,20 @@ def plan_writes(docs: Path, files: dict[str, bytes], edit_sources: dict[str, str
     changes: list[Change] = []
     problems: list[Problem] = []
     orphans: list[str] = []
+    inside = _InsideCache(root)
     for path in sorted(files):
         target = docs / path
-        if not SAFE_PATH.match(path) or not _inside(root, target):
+        if not SAFE_PATH.match(path) or not inside(target):
             problems.append(Problem(f"docs/{path}", 0, "",
                                     "refusing to write a file outside docs/ or with an unsafe name"))
             continue
         data = files[path]
         edit = edit_sources.get(path, "")
-        if target.is_symlink() or (target.exists() and not target.is_file()):
+        kind = _file_kind(target)
+        if kind == "other":  # a symbolic link (even a broken one), a folder, a device…
             changes.append(Change(path, "not-owned", data, edit=edit))
             continue
-        if not target.exists():
+        if kind == "missing":
             changes.append(Change(path, "create", data, edit=edit))
             continue
         try:
@@ -283,7 +286,7 @@ def plan_writes(docs: Path, files: dict[str, bytes], edit_sources: dict[str, str
             changes.append(Change(path, "update", data, edit=edit, seen=seen))
     for path in sorted(set(old.files) - set(files)):
         target = docs / path
-        if not SAFE_PATH.match(path) or not _inside(root, target) or not target.is_file():
+        if not SAFE_PATH.match(path) or not inside(target) or not target.is_file():
             continue
         current = target.read_bytes()
         recorded = old.files[path].get("sha256")
@@ -307,6 +310,36 @@ def plan_writes(docs: Path, files: dict[str, bytes], edit_sources: dict[str, str
     new_files = {p: {"sha256": sha256(files[p]), "edit": edit_sources.get(p, "")} for p in sorted(files)
                  if SAFE_PATH.match(p)}
     return WritePlan(changes, Manifest(new_files, nav))
+
+
+def _file_kind(target: Path) -> str:
+    """``file`` (a regular file, not a link), ``missing`` or ``other``, from one ``lstat``.
+
+    A link to a file is ``other``, as are folders; a link that leads nowhere is ``other`` too (it
+    is there, and not curate's). The errors :meth:`pathlib.Path.exists` takes for "not there"
+    (a parent that is a file, a loop) give ``missing``, as they did when this asked it.
+    """
+    try:
+        mode = os.lstat(target).st_mode
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            return "missing"
+        raise
+    return "file" if stat.S_ISREG(mode) else "other"
+
+
+class _InsideCache:
+    """:func:`_inside` for many pages of few folders: each folder is resolved once per plan."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.folders: dict[Path, bool] = {}
+
+    def __call__(self, target: Path) -> bool:
+        folder = target.parent
+        if folder not in self.folders:
+            self.folders[folder] = _inside(self.root, target)
+        return self.folders[folder]
 
 
 def _inside(root: Path, target: Path) -> bool:
