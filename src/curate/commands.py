@@ -7,7 +7,10 @@ and the MkDocs hook call them and only format their results.
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -118,6 +121,30 @@ def prepare(root: Path, force: bool = False, link_report: bool = False,
     Raises:
         ContentError: Content is invalid or the quote check fails.
     """
+    with _no_cyclic_gc():
+        return _prepare(root, force, link_report, store)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cycle collector while a build loads and renders, then let it run again.
+
+    Loading thousands of cached drafts and sources makes objects that all live to the end of the
+    build; the collector would walk the growing heap again and again for nothing (a fifth of an
+    incremental build at 1,000 articles). Reference counting still frees everything that is not
+    in a cycle; what is, the collector frees once it runs again (the live preview's server keeps
+    running between builds).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _prepare(root: Path, force: bool, link_report: bool, store: cache.Store | None) -> BuildResult:
     docs = root / "docs"
     store = store if store is not None else cache.Store(root)
     from .build import plan_build

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -85,6 +86,22 @@ class _Reader:
         self.store: Store | None = None
         self.source_keys: dict[str, str] = {}
         self.sources_known = True
+        self._folders: dict[Path, Path] = {}
+
+    def resolve(self, path: Path) -> Path:
+        """``path.resolve()``, resolving each folder once: most files of a project are not links,
+        and resolving thousands of paths one by one costs more than reading them."""
+        if path.name not in ("", ".", ".."):
+            folder = path.parent
+            real = self._folders.get(folder)
+            if real is None:
+                real = self._folders[folder] = folder.resolve()  # raises as path.resolve() would
+            try:
+                if not stat.S_ISLNK(os.lstat(path).st_mode):
+                    return real / path.name
+            except OSError:
+                pass  # missing or unreadable: resolved the slow way, which knows what to do
+        return path.resolve()
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix() if path.is_absolute() else path.as_posix()
@@ -98,7 +115,7 @@ class _Reader:
         """Resolve ``rel`` under the project; ``None`` (and a problem) if it escapes or loops."""
         path = (self.root / rel)
         try:
-            path.resolve().relative_to(self.root)
+            self.resolve(path).relative_to(self.root)
         except (RuntimeError, OSError):  # a symbolic link loop (RuntimeError before Python 3.13)
             loop = self._loop(path)
             name = "it" if loop == path else self.rel(loop)
@@ -283,7 +300,7 @@ def _intros(r: _Reader, curation: Validated[CurationFile], site: SiteSpec,
         path = r.inside(rel)
         if path is None:
             continue
-        if r.exists(rel) and not path.resolve().is_relative_to(pages_dir):
+        if r.exists(rel) and not r.resolve(path).is_relative_to(pages_dir):
             # A link inside the project, but to a source article or another file: not an intro.
             link = next(p for p in [path, *path.parents] if p.is_symlink())
             r.problems.append(Problem(rel, 0, "", f"{'it' if link == path else r.rel(link)} is a symbolic link to "

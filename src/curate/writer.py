@@ -244,6 +244,13 @@ def plan_writes(docs: Path, files: dict[str, bytes], edit_sources: dict[str, str
     problems: list[Problem] = []
     orphans: list[str] = []
     inside = _InsideCache(root)
+    hashes: dict[str, str] = {}
+
+    def new_sha(path: str) -> str:
+        if path not in hashes:
+            hashes[path] = sha256(files[path])
+        return hashes[path]
+
     for path in sorted(files):
         target = docs / path
         if not SAFE_PATH.match(path) or not inside(target):
@@ -265,12 +272,13 @@ def plan_writes(docs: Path, files: dict[str, bytes], edit_sources: dict[str, str
             problems.append(Problem(f"docs/{path}", 0, "", f"cannot be read ({exc.strerror or exc})",
                                     "make it readable (chmod u+rw), then run 'curate build' again"))
             continue
+        if current == data:  # most pages in most builds: the new bytes' hash is the file's
+            changes.append(Change(path, "unchanged", edit=edit, seen=new_sha(path)))
+            continue
         seen = sha256(current)
         entry = old.files.get(path)
         lf = _lf(current)
-        if current == data:
-            changes.append(Change(path, "unchanged", edit=edit, seen=seen))
-        elif lf is not None and (lf == data or (entry is not None and sha256(lf) == entry.get("sha256"))):
+        if lf is not None and (lf == data or (entry is not None and sha256(lf) == entry.get("sha256"))):
             changes.append(Change(path, "update", data, edit=edit, seen=seen, note="crlf"))
         elif entry is None:
             if manifest_missing and looks_generated(current):
@@ -307,7 +315,7 @@ def plan_writes(docs: Path, files: dict[str, bytes], edit_sources: dict[str, str
         changes = [c for c in changes if c.path not in orphans]
     if problems:
         raise ContentError(problems)
-    new_files = {p: {"sha256": sha256(files[p]), "edit": edit_sources.get(p, "")} for p in sorted(files)
+    new_files = {p: {"sha256": new_sha(p), "edit": edit_sources.get(p, "")} for p in sorted(files)
                  if SAFE_PATH.match(p)}
     return WritePlan(changes, Manifest(new_files, nav))
 
