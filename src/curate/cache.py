@@ -32,6 +32,7 @@ import hmac
 import json
 import os
 import pickle
+import stat
 import tempfile
 from importlib import metadata
 from pathlib import Path
@@ -112,12 +113,14 @@ class Store:
 
     def __init__(self, root: Path, enabled: bool = True):
         self.root = Path(root) / CACHE_DIR
+        self._dir = os.fspath(self.root)
         self.key = _signing_key() if enabled else None
         self.enabled = enabled and self.key is not None
         self.used: dict[str, set[str]] = {}
 
-    def _path(self, kind: str, key: str) -> Path:
-        return self.root / kind / f"{key}.pickle"
+    def _path(self, kind: str, key: str) -> str:
+        # A string, not a Path: a build looks up thousands of entries.
+        return f"{self._dir}/{kind}/{key}.pickle"
 
     def _mac(self, kind: str, key: str, payload: bytes) -> bytes:
         assert self.key is not None
@@ -128,7 +131,8 @@ class Store:
         if not self.enabled:
             return None
         try:
-            data = self._path(kind, key).read_bytes()
+            with open(self._path(kind, key), "rb") as f:
+                data = f.read()
         except OSError:
             return None
         mac, payload = data[:32], data[32:]
@@ -193,25 +197,33 @@ def fingerprint(root: Path, owned: set[str]) -> str:
     """
     h = hashlib.sha256(_code_hash())
     for top, skip_owned in (("content_sources", False), ("docs", True)):
-        base = root / top
+        base = os.fspath(root / top)
+        # Strings, not Paths, and one lstat per file: this runs on every build, over thousands of files.
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames.sort()
+            folder = os.path.relpath(dirpath, base).replace(os.sep, "/")
+            prefix = "" if folder == "." else folder + "/"
             for name in sorted(filenames):
-                path = Path(dirpath, name)
-                rel = path.relative_to(base).as_posix()
+                rel = prefix + name
                 if skip_owned and (rel in owned or name.startswith(".") or not name.endswith(".md")):
                     continue
                 h.update(f"{top}/{rel}\0".encode())
-                if path.is_symlink():
+                path = os.path.join(dirpath, name)
+                try:
+                    link = stat.S_ISLNK(os.lstat(path).st_mode)
+                except OSError:
+                    link = False
+                if link:
                     h.update(os.readlink(path).encode() + b"\0")
                     try:
-                        outside = not path.resolve().is_relative_to(root.resolve())
+                        outside = not Path(path).resolve().is_relative_to(root.resolve())
                     except (RuntimeError, OSError):  # a symbolic link loop; the loader reports it
                         outside = True
                     if outside:
                         continue
                 try:
-                    h.update(hashlib.sha256(path.read_bytes()).digest())
+                    with open(path, "rb") as f:
+                        h.update(hashlib.sha256(f.read()).digest())
                 except OSError:
                     h.update(b"unreadable")
     return h.hexdigest()

@@ -68,12 +68,15 @@ def handwritten_pages(docs: Path, owned: set[str]) -> dict[str, str]:
     if not docs.is_dir():
         return out
     lost = not (docs / MANIFEST).exists()
-    for dirpath, dirnames, filenames in os.walk(docs):
+    base = os.fspath(docs)
+    for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        folder = os.path.relpath(dirpath, base).replace(os.sep, "/")
+        prefix = "" if folder == "." else folder + "/"
         for name in sorted(filenames):
             if not name.endswith(".md") or name.startswith("."):
                 continue
-            rel = Path(dirpath, name).relative_to(docs).as_posix()
+            rel = prefix + name  # strings, not Paths: docs/ holds thousands of generated pages
             if rel in owned:
                 continue
             try:
