@@ -147,6 +147,14 @@ class Store:
         self.used.setdefault(kind, set()).add(key)
         return value
 
+    def has(self, kind: str, key: str) -> bool:
+        """Whether an entry is there (it may still fail its signature check when read)."""
+        return self.enabled and os.path.exists(self._path(kind, key))
+
+    def keep(self, kind: str, key: str) -> None:
+        """Count an entry as used by this build without reading it (:meth:`prune` keeps it)."""
+        self.used.setdefault(kind, set()).add(key)
+
     def put(self, kind: str, key: str, value: Any) -> None:
         """Store an entry now (best effort: a cache that cannot be written only costs time)."""
         if not self.enabled:

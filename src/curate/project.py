@@ -40,6 +40,7 @@ from .model import (
     GlossaryTerm,
     PageSpec,
     Project,
+    Section,
     SectionRef,
     SiteSpec,
     Source,
@@ -450,31 +451,134 @@ def _front_matter(r: _Reader, rel: str, reader: Reader, text: str) -> tuple[Vali
     return validate(SourceMeta, doc, r.problems), False, fm.body, fm.body_first_line
 
 
-def _load_source_cached(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> Source | None:
-    """:func:`_load_source` through the source cache: a source whose snapshot and metadata bytes
-    are as when it was last cleaned is taken from the cache, with the problems and warnings it gave."""
-    if r.store is None:
-        return _load_source(r, reader, rel, sid, stem)
+# A cached source is kept in two entries under one key: its facts (id, metadata, title, section ids and
+# headings: what loading, the index and the lists of pages need) and its text (the snapshot and every
+# passage: what only a page drafted anew needs). A build that finds its drafts in the cache reads no text.
+SOURCE_TEXT = "source-text"
+
+
+def _source_key(r: _Reader, rel: str, stem: str) -> str | None:
+    """Digest of curate's code and a source's snapshot and metadata bytes; ``None`` when one cannot be read."""
     h = hashlib.sha256(salt().encode() + b"\0" + rel.encode() + b"\0")
     for part in (rel, f"{ARTICLES_DIR}/{stem}{META_SUFFIX}"):
         try:
             path = r.root / part
             h.update(b"1" + path.read_bytes() if path.is_file() and not path.is_symlink() else b"0")
         except OSError:
-            return _load_source(r, reader, rel, sid, stem)  # unreadable: the loader reports it
-    key = h.hexdigest()
+            return None
+    return h.hexdigest()
 
-    def load() -> tuple[Source | None, list[tuple[str, int]]]:
+
+def _load_source_cached(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> Source | None:
+    """:func:`_load_source` through the source cache: a source whose snapshot and metadata bytes
+    are as when it was last cleaned is taken from the cache, with the problems and warnings it gave.
+
+    What comes from the cache is a :class:`_CachedSource`: its text and passages are read from
+    the cache only when a page drafted anew asks for them.
+    """
+    store = r.store
+    if store is None:
+        return _load_source(r, reader, rel, sid, stem)
+    key = _source_key(r, rel, stem)
+    if key is None:
+        return _load_source(r, reader, rel, sid, stem)  # unreadable: the loader reports it
+    hit = store.get("sources", key, tuple) if store.has(SOURCE_TEXT, key) else None
+    if hit is not None and len(hit) == 3 and isinstance(hit[0], tuple) and len(hit[0]) == 2:
+        (facts, left_out), problems, warnings = hit
+        r.problems += problems
+        r.warnings += warnings
+        store.keep(SOURCE_TEXT, key)
+        source: Source | None = _CachedSource(facts, _TextLoader(store, key, r.root, reader, rel, sid, stem))
+    else:
+        n_problems, n_warnings = len(r.problems), len(r.warnings)
         source = _load_source(r, reader, rel, sid, stem)
-        return source, r.left_out.get(sid, [])
-
-    value = r.cached("sources", key, load, keep=lambda v: isinstance(v, tuple) and v[0] is not None)
-    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], (Source, type(None)))):
-        return _load_source(r, reader, rel, sid, stem)  # pragma: no cover - signed entries have this shape
-    source, r.left_out[sid] = value
+        left_out = r.left_out.get(sid, [])
+        if source is not None:
+            store.put(SOURCE_TEXT, key, _source_text(source))  # first: facts never outlive their text
+            store.put("sources", key, ((_source_facts(source), left_out), r.problems[n_problems:],
+                                       r.warnings[n_warnings:]))
+    r.left_out[sid] = left_out
     if source is not None:
         r.source_keys[sid] = key
     return source
+
+
+def _source_facts(source: Source) -> tuple:
+    return (source.id, source.path_rel, source.meta, source.title, [(s.id, s.heading, s.line) for s in source.sections])
+
+
+def _source_text(source: Source) -> tuple:
+    return (source.text, source.dropped, [s.passages for s in source.sections])
+
+
+class _TextLoader:
+    """Reads a cached source's text and passages from the cache; failing that (the entry was deleted
+    or damaged during the build), loads and cleans the source again."""
+
+    def __init__(self, store: Store, key: str, root: Path, reader: Reader, rel: str, sid: str, stem: str):
+        self.store, self.key, self.root = store, key, root
+        self.reader, self.rel, self.sid, self.stem = reader, rel, sid, stem
+
+    def __call__(self, sections: int) -> tuple:
+        hit = self.store.get(SOURCE_TEXT, self.key, tuple)
+        if hit is not None and len(hit) == 3 and len(hit[2]) == sections:
+            return hit
+        fresh = _Reader(self.root)
+        source = _load_source(fresh, self.reader, self.rel, self.sid, self.stem)
+        if source is None or _source_key(fresh, self.rel, self.stem) != self.key or len(source.sections) != sections:
+            raise ContentError([Problem(self.rel, 0, "", "the file changed while curate was building",
+                                        "run the build again")])
+        return _source_text(source)
+
+
+class _CachedSection(Section):
+    """A section of a :class:`_CachedSource`: its passages are read when first asked for."""
+
+    def __init__(self, owner: _CachedSource, section_id: str, heading: str, line: int):
+        self.id, self.heading, self.line = section_id, heading, line
+        self._owner = owner
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for attributes the instance does not have: the passages, until they are read.
+        if name == "passages" and "_owner" in self.__dict__:
+            self._owner.read_text()
+            return self.__dict__["passages"]
+        raise AttributeError(name)
+
+    def __reduce__(self) -> tuple:
+        return (Section, (self.id, self.heading, self.line, self.passages))  # pickled and copied as a plain one
+
+
+class _CachedSource(Source):
+    """A source from the cache: its facts at once, its text and passages when first asked for.
+
+    It behaves as the :class:`~curate.model.Source` it was cached from (every attribute is
+    there when read); pickled or copied, it becomes one.
+    """
+
+    def __init__(self, facts: tuple, load_text: Callable[[int], tuple]):
+        self.id, self.path_rel, self.meta, self.title, sections = facts
+        self.sections = [_CachedSection(self, *s) for s in sections]
+        self._load_text = load_text
+
+    def read_text(self) -> None:
+        """Read the text and passages now (once)."""
+        if "text" in self.__dict__:
+            return
+        text, dropped, passages = self._load_text(len(self.sections))
+        for section, section_passages in zip(self.sections, passages, strict=True):
+            section.passages = section_passages
+        self.text, self.dropped = text, dropped
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("text", "dropped") and "_load_text" in self.__dict__:
+            self.read_text()
+            return self.__dict__[name]
+        raise AttributeError(name)
+
+    def __reduce__(self) -> tuple:
+        return (Source, (self.id, self.path_rel, self.text, self.meta, self.title,
+                         [Section(s.id, s.heading, s.line, s.passages) for s in self.sections], self.dropped))
 
 
 def _load_source(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> Source | None:
