@@ -100,17 +100,31 @@ def test_the_cache_keeps_one_build_worth_of_entries(synthetic: Path):
     assert len(list((synthetic / ".curate-cache" / "sources").iterdir())) == before == 12
 
 
-def test_the_salt_covers_code_and_shaping_library_versions(monkeypatch):
+def test_the_salt_covers_code_and_shaping_library_versions(monkeypatch, tmp_path: Path):
     before = cache.salt()
-    real = cache.metadata.version
-    monkeypatch.setattr(cache.metadata, "version", lambda name: "99.0" if name == "PyYAML" else real(name))
+    # Another PyYAML first on the path, as an upgrade in place or a second environment would put it.
+    (tmp_path / "PyYAML-99.0.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
     cache._code_hash.cache_clear()
     try:
+        assert cache.library_versions(("PyYAML",)) == {"PyYAML": "99.0"}
         assert cache.salt() != before
     finally:
         monkeypatch.undo()
         cache._code_hash.cache_clear()
     assert cache.salt() == before
+
+
+def test_library_versions_are_those_importlib_metadata_gives():
+    from importlib import metadata
+
+    found = cache.library_versions(cache.SHAPING_LIBRARIES + ("no-such-distribution",))
+    for name in cache.SHAPING_LIBRARIES:
+        try:
+            assert found[name] == metadata.version(name), name
+        except metadata.PackageNotFoundError:
+            assert found[name] == "-"
+    assert found["no-such-distribution"] == "-"
 
 
 def test_cached_sources_keep_their_warnings(project: Path):

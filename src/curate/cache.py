@@ -32,9 +32,10 @@ import hmac
 import json
 import os
 import pickle
+import re
 import stat
+import sys
 import tempfile
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -52,13 +53,50 @@ def _code_hash() -> bytes:
     h = hashlib.sha256()
     for path in sorted(_CODE.rglob("*.py")):
         h.update(path.relative_to(_CODE).as_posix().encode() + b"\0" + path.read_bytes())
+    versions = library_versions(SHAPING_LIBRARIES)
     for name in SHAPING_LIBRARIES:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        h.update(f"{name}=={version}\0".encode())
+        h.update(f"{name}=={versions[name]}\0".encode())
     return h.digest()
+
+
+def _normalized(name: str) -> str:
+    """A distribution's name as PEP 503 compares them (``markdown_it_py`` is ``markdown-it-py``)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def library_versions(names: tuple[str, ...]) -> dict[str, str]:
+    """The installed version of each distribution in ``names`` (``-`` when it is not installed).
+
+    Read from the names of the ``<name>-<version>.dist-info`` folders on ``sys.path``, the
+    first one found winning, as :func:`importlib.metadata.version` finds them (the name and
+    version of such a folder are the wheel's, by the packaging specification); a distribution
+    installed otherwise (an egg) is asked of :mod:`importlib.metadata`. Importing that
+    module costs more than a build with nothing to do takes otherwise.
+    """
+    wanted = {_normalized(n): n for n in names}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            listing = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for item in sorted(listing):
+            if not item.endswith(".dist-info"):
+                continue
+            dist, _, version = item[: -len(".dist-info")].partition("-")
+            name = wanted.get(_normalized(dist))
+            if name is not None and version and name not in found:
+                found[name] = version
+    missing = [n for n in names if n not in found]
+    if missing:
+        from importlib import metadata
+
+        for name in missing:
+            try:
+                found[name] = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                found[name] = "-"
+    return found
 
 
 def salt() -> str:

@@ -387,7 +387,7 @@ def _load_sources(r: _Reader) -> list[Source]:
         return []
     sources: list[Source] = []
     ids: dict[str, str] = {}
-    for path in sorted(folder.iterdir()):
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):  # as Paths sort, without their slow comparison
         name = path.name
         if name.startswith(".") or name.endswith(META_SUFFIX):
             continue
