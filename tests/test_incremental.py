@@ -210,3 +210,83 @@ def test_swapped_entries_are_misses(synthetic: Path, tmp_path: Path):
     _bench().edit_article(synthetic, "article-00007", 1)
     commands.build(synthetic)
     assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)
+
+
+# --- pages whose final inputs are unchanged are not rendered again ---------------------------------
+
+def test_a_build_records_each_cached_pages_final_key_and_hash(synthetic: Path):
+    state = cache.load(synthetic)
+    pages = cache.pages(state)
+    manifest = json.loads((synthetic / "docs" / ".curate-manifest.json").read_text(encoding="utf-8"))
+    # Every explainer, every source page and the home page come from cached drafts.
+    assert len(pages) == 12 + 12 + 1
+    assert {p: sha for p, (_, sha) in pages.items()} == {p: manifest["files"][p]["sha256"] for p in pages}
+
+
+def test_unchanged_pages_are_compared_by_hash_not_rendered(synthetic: Path, monkeypatch):
+    from curate.render import PageDraft
+
+    _bench().edit_article(synthetic, "article-00005", 2)
+    rendered: list[str] = []
+    real = PageDraft.text
+    monkeypatch.setattr(PageDraft, "text", lambda self: rendered.append(self.path) or real(self))
+    result = commands.build(synthetic)
+    assert result.written == ["sources/article-00005.md", "topic-00004.md"]
+    # The pages made from the article (topic-00005 shows its other sections, so it is drafted
+    # again, and comes out unchanged), and the pages made afresh by every build (glossary, tags
+    # and sources lists): never another explainer or source page.
+    made_from_it = {"sources/article-00005.md", "topic-00004.md", "topic-00005.md"}
+    assert made_from_it <= set(rendered)
+    assert not [p for p in rendered if p.startswith(("topic-", "sources/article-")) and p not in made_from_it]
+
+
+def test_a_hand_edit_is_found_on_a_page_that_is_not_rendered_again(synthetic: Path):
+    page = synthetic / "docs" / "topic-00002.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nAn editor's line.\n", encoding="utf-8")
+    _bench().edit_article(synthetic, "article-00009", 1)  # not a no-op: the build plans its writes
+    with pytest.raises(commands.ContentError) as err:
+        commands.build(synthetic)
+    assert "docs/topic-00002.md" in str(err.value) and "edited by hand" in str(err.value)
+    assert "An editor's line." in str(err.value)  # the diff against the page curate would write
+
+
+def test_a_wrong_recorded_hash_only_costs_a_render(synthetic: Path, tmp_path: Path):
+    state = json.loads((synthetic / ".curate-cache" / "build.json").read_text(encoding="utf-8"))
+    for entry in state["pages"].values():
+        entry[1] = "0" * 64
+    (synthetic / ".curate-cache" / "build.json").write_text(json.dumps(state), encoding="utf-8")
+    _bench().edit_article(synthetic, "article-00006", 1)
+    assert commands.build(synthetic).written == ["sources/article-00006.md", "topic-00005.md"]
+    assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)
+    assert not commands.check(synthetic).errors
+
+
+# --- cached sources: facts at once, text when a page is drafted anew ------------------------------
+
+def test_a_cached_source_reads_its_text_only_when_asked(synthetic: Path):
+    store = cache.Store(synthetic)
+    project = load_project(synthetic, store)
+    source = project.sources[0]
+    assert "text" not in vars(source) and "passages" not in vars(source.sections[0])
+    assert source.sections[0].passages  # read now, from the cache
+    fresh = load_project(synthetic, None).sources[0]
+    assert (source.text, source.dropped, [s.passages for s in source.sections]) == (
+        fresh.text, fresh.dropped, [s.passages for s in fresh.sections])
+    # Pickled (as a draft or the preview's copy would be), it is the plain source it stands for.
+    assert pickle.loads(pickle.dumps(project.sources[1])) == load_project(synthetic, None).sources[1]
+
+
+def test_a_cached_sources_text_deleted_during_a_build_is_read_again(synthetic: Path):
+    store = cache.Store(synthetic)
+    project = load_project(synthetic, store)
+    shutil.rmtree(synthetic / ".curate-cache" / "source-text")
+    fresh = load_project(synthetic, None).sources[2]
+    assert project.sources[2].text == fresh.text and project.sources[2].sections[0].passages == \
+        fresh.sections[0].passages
+
+
+def test_a_source_whose_text_entry_is_gone_is_loaded_again(synthetic: Path, tmp_path: Path):
+    shutil.rmtree(synthetic / ".curate-cache" / "source-text")
+    _bench().edit_article(synthetic, "article-00004", 1)
+    assert commands.build(synthetic).written == ["sources/article-00004.md", "topic-00003.md"]
+    assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)

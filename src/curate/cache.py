@@ -284,14 +284,37 @@ def load(root: Path) -> dict | None:
         return None
 
 
-def save(root: Path, print_: dict, warnings: list[str]) -> None:
-    """Record a successful build's fingerprint and warnings (best effort)."""
+def save(root: Path, print_: dict, warnings: list[str], pages: dict[str, tuple[str, str]] | None = None) -> None:
+    """Record a successful build's fingerprint, warnings and pages (best effort).
+
+    Args:
+        root: Project folder.
+        print_: The fingerprint (:func:`fingerprint` of the inputs, hash of the manifest).
+        warnings: The build's warnings, which a build with nothing to do repeats.
+        pages: Page path → ``(final key, SHA-256 of the bytes written)`` of each page
+            made from a cached draft (:attr:`curate.build.BuildPlan.final_keys`).
+    """
     folder = root / CACHE_DIR
     try:
         folder.mkdir(exist_ok=True)
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")
         tmp = folder / (CACHE_FILE + ".tmp")
-        tmp.write_text(json.dumps({"fingerprint": print_, "warnings": warnings}, indent=1), encoding="utf-8")
+        data = {"fingerprint": print_, "warnings": warnings,
+                "pages": {p: list(v) for p, v in sorted((pages or {}).items())}}
+        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
         os.replace(tmp, folder / CACHE_FILE)
     except OSError:
         pass  # a cache that cannot be written only costs time
+
+
+def pages(state: dict | None) -> dict[str, tuple[str, str]]:
+    """The pages of the recorded state (see :func:`save`): path → ``(final key, SHA-256)``.
+
+    A page's final key is a digest of everything it is made from, curate's code included, so
+    a recorded hash is that of the bytes the same key gives today. Anything malformed is left out.
+    """
+    recorded = state.get("pages") if isinstance(state, dict) else None
+    if not isinstance(recorded, dict):
+        return {}
+    return {p: (v[0], v[1]) for p, v in recorded.items()
+            if isinstance(p, str) and isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)}

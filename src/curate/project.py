@@ -203,9 +203,7 @@ class _Reader:
         if self.store is None:
             return self._yaml(rel, model, context)
         # A large curation file takes a few hundred milliseconds to check; keep the result by its bytes.
-        # (Sets in the context are written sorted: their repr's order changes from run to run.)
-        ctx = sorted((k, sorted(v) if isinstance(v, (set, frozenset)) else v) for k, v in (context or {}).items())
-        key = hashlib.sha256(f"{salt()}\0{rel}\0{model.__qualname__}\0{ctx!r}\0".encode() + data).hexdigest()
+        key = _yaml_key(rel, model, context, data)
         return self.cached("yaml", key, lambda: self._yaml(rel, model, context))
 
     def cached(self, kind: str, key: str, compute: Callable[[], T], keep: Callable[[T], bool] = lambda _: True) -> T:
@@ -241,6 +239,13 @@ class _Reader:
                 self.problems.append(Problem(rel, 0, "", "file is empty"))
             return None
         return validate(model, doc, self.problems, context)
+
+
+def _yaml_key(rel: str, model: type[BaseModel], context: dict[str, Any] | None, data: bytes) -> str:
+    """The cache key of a checked YAML file: curate's code, its path, model, context and bytes."""
+    # Sets in the context are written sorted: their repr's order changes from run to run.
+    ctx = sorted((k, sorted(v) if isinstance(v, (set, frozenset)) else v) for k, v in (context or {}).items())
+    return hashlib.sha256(f"{salt()}\0{rel}\0{model.__qualname__}\0{ctx!r}\0".encode() + data).hexdigest()
 
 
 def load_project(root: os.PathLike | str, store: Store | None = None) -> Project:
@@ -457,16 +462,19 @@ def _front_matter(r: _Reader, rel: str, reader: Reader, text: str) -> tuple[Vali
 SOURCE_TEXT = "source-text"
 
 
-def _source_key(r: _Reader, rel: str, stem: str) -> str | None:
-    """Digest of curate's code and a source's snapshot and metadata bytes; ``None`` when one cannot be read."""
+def _source_key(r: _Reader, rel: str, stem: str) -> tuple[str, bytes | None] | None:
+    """Digest of curate's code and a source's snapshot and metadata bytes, and the metadata's bytes
+    (``None`` without a metadata file); ``None`` when a file cannot be read."""
     h = hashlib.sha256(salt().encode() + b"\0" + rel.encode() + b"\0")
+    data: bytes | None = None
     for part in (rel, f"{ARTICLES_DIR}/{stem}{META_SUFFIX}"):
         try:
             path = r.root / part
-            h.update(b"1" + path.read_bytes() if path.is_file() and not path.is_symlink() else b"0")
+            data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
         except OSError:
             return None
-    return h.hexdigest()
+        h.update(b"0" if data is None else b"1" + data)
+    return h.hexdigest(), data
 
 
 def _load_source_cached(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> Source | None:
@@ -479,15 +487,20 @@ def _load_source_cached(r: _Reader, reader: Reader, rel: str, sid: str, stem: st
     store = r.store
     if store is None:
         return _load_source(r, reader, rel, sid, stem)
-    key = _source_key(r, rel, stem)
-    if key is None:
+    keys = _source_key(r, rel, stem)
+    if keys is None:
         return _load_source(r, reader, rel, sid, stem)  # unreadable: the loader reports it
+    key, meta_bytes = keys
     hit = store.get("sources", key, tuple) if store.has(SOURCE_TEXT, key) else None
     if hit is not None and len(hit) == 3 and isinstance(hit[0], tuple) and len(hit[0]) == 2:
         (facts, left_out), problems, warnings = hit
         r.problems += problems
         r.warnings += warnings
         store.keep(SOURCE_TEXT, key)
+        if meta_bytes is not None:
+            # The checked metadata stays cached too: when only the article's text changes, its
+            # metadata is not checked again (the first check of a build pays for the schema).
+            store.keep("yaml", _yaml_key(f"{ARTICLES_DIR}/{stem}{META_SUFFIX}", SourceMeta, None, meta_bytes))
         source: Source | None = _CachedSource(facts, _TextLoader(store, key, r.root, reader, rel, sid, stem))
     else:
         n_problems, n_warnings = len(r.problems), len(r.warnings)
@@ -525,7 +538,8 @@ class _TextLoader:
             return hit
         fresh = _Reader(self.root)
         source = _load_source(fresh, self.reader, self.rel, self.sid, self.stem)
-        if source is None or _source_key(fresh, self.rel, self.stem) != self.key or len(source.sections) != sections:
+        keys = _source_key(fresh, self.rel, self.stem)
+        if source is None or keys is None or keys[0] != self.key or len(source.sections) != sections:
             raise ContentError([Problem(self.rel, 0, "", "the file changed while curate was building",
                                         "run the build again")])
         return _source_text(source)
@@ -583,7 +597,6 @@ class _CachedSource(Source):
 
 def _load_source(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> Source | None:
     meta_rel = f"{ARTICLES_DIR}/{stem}{META_SUFFIX}"
-    meta = SourceMeta()
     meta_doc: Validated[SourceMeta] | None = None
     if r.exists(meta_rel):
         meta_doc = r.yaml(meta_rel, SourceMeta)
@@ -591,6 +604,8 @@ def _load_source(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> S
         if meta_doc is None or not meta_doc.ok("encoding"):
             return None
         meta = meta_doc.value
+    else:
+        meta = SourceMeta()  # made only when needed: the first model made in a build pays for its schema
     text = r.read_source_text(rel, reader, meta.encoding)
     if text is None:
         return None

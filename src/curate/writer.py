@@ -53,7 +53,7 @@ import signal
 import stat
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -216,17 +216,21 @@ def looks_generated(data: bytes) -> bool:
     return data.startswith(b"---\n") and end > 0 and _GENERATED_MARK in data[3:end + 1]
 
 
-def plan_writes(docs: Path, files: dict[str, bytes], edit_sources: dict[str, str], nav: list,
-                force: bool = False) -> WritePlan:
+def plan_writes(docs: Path, files: Mapping[str, bytes], edit_sources: dict[str, str], nav: list,
+                force: bool = False, expected: Mapping[str, str] | None = None) -> WritePlan:
     """Compare what a build would write with what ``docs/`` holds.
 
     Args:
         docs: The docs folder.
-        files: ``docs/``-relative path → bytes the build would write.
+        files: ``docs/``-relative path → bytes the build would write (read only
+            for pages it must: see ``expected``).
         edit_sources: Path → content_sources file to edit instead.
         nav: Nav to record in the manifest.
         force: Overwrite hand-edited pages (after a backup); without a
             manifest, also pages that carry curate's ``generated: true`` mark.
+        expected: Path → SHA-256 of the bytes ``files`` holds for it, where known
+            without making them (:attr:`curate.build.BuildPlan.expected`): a page on
+            disk with that hash is unchanged, and its bytes are never asked for.
 
     Returns:
         The plan; nothing is written.
@@ -244,11 +248,17 @@ def plan_writes(docs: Path, files: dict[str, bytes], edit_sources: dict[str, str
     problems: list[Problem] = []
     orphans: list[str] = []
     inside = _InsideCache(root)
+    expected = expected or {}
     hashes: dict[str, str] = {}
+    made: set[str] = set()  # pages whose bytes were asked for: their own hash, not the expected one
+
+    def new_bytes(path: str) -> bytes:
+        made.add(path)
+        return files[path]
 
     def new_sha(path: str) -> str:
         if path not in hashes:
-            hashes[path] = sha256(files[path])
+            hashes[path] = expected[path] if path in expected and path not in made else sha256(files[path])
         return hashes[path]
 
     for path in sorted(files):
@@ -257,14 +267,13 @@ def plan_writes(docs: Path, files: dict[str, bytes], edit_sources: dict[str, str
             problems.append(Problem(f"docs/{path}", 0, "",
                                     "refusing to write a file outside docs/ or with an unsafe name"))
             continue
-        data = files[path]
         edit = edit_sources.get(path, "")
         kind = _file_kind(target)
         if kind == "other":  # a symbolic link (even a broken one), a folder, a device…
-            changes.append(Change(path, "not-owned", data, edit=edit))
+            changes.append(Change(path, "not-owned", new_bytes(path), edit=edit))
             continue
         if kind == "missing":
-            changes.append(Change(path, "create", data, edit=edit))
+            changes.append(Change(path, "create", new_bytes(path), edit=edit))
             continue
         try:
             current = target.read_bytes()
@@ -272,10 +281,15 @@ def plan_writes(docs: Path, files: dict[str, bytes], edit_sources: dict[str, str
             problems.append(Problem(f"docs/{path}", 0, "", f"cannot be read ({exc.strerror or exc})",
                                     "make it readable (chmod u+rw), then run 'curate build' again"))
             continue
+        seen = sha256(current) if path in expected else None
+        if seen is not None and seen == expected[path]:  # the bytes it would write, without making them
+            changes.append(Change(path, "unchanged", edit=edit, seen=seen))
+            continue
+        data = new_bytes(path)
         if current == data:  # most pages in most builds: the new bytes' hash is the file's
             changes.append(Change(path, "unchanged", edit=edit, seen=new_sha(path)))
             continue
-        seen = sha256(current)
+        seen = seen or sha256(current)
         entry = old.files.get(path)
         lf = _lf(current)
         if lf is not None and (lf == data or (entry is not None and sha256(lf) == entry.get("sha256"))):

@@ -207,6 +207,7 @@ class DraftCache:
         self.salt = salt()
         self.hits = 0
         self.misses = 0
+        self._keys: dict[int, tuple[PageDraft, str]] = {}
 
     def get(self, key: str) -> PageDraft | None:
         key = digest(self.salt, key)
@@ -219,10 +220,17 @@ class DraftCache:
             self.misses += 1
         else:
             self.hits += 1
+            self._keys[id(draft)] = (draft, key)
         return draft
 
     def put(self, key: str, draft: PageDraft) -> None:
         key = digest(self.salt, key)
         self.memory[key] = draft
+        self._keys[id(draft)] = (draft, key)
         if self.store is not None:
             self.store.put("drafts", key, draft)
+
+    def key_of(self, draft: PageDraft) -> str | None:
+        """The key this draft was taken from or put into the cache under (salted), or ``None``."""
+        entry = self._keys.get(id(draft))
+        return entry[1] if entry is not None and entry[0] is draft else None
