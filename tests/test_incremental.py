@@ -174,8 +174,37 @@ def test_build_and_check_agree_after_a_hand_edited_page_is_dropped(tmp_path: Pat
 
 def test_a_pickled_draft_round_trips(synthetic: Path):
     entry = sorted((synthetic / ".curate-cache" / "drafts").iterdir())[0]
-    draft = pickle.loads(entry.read_bytes()[32:])  # after the 32-byte signature
-    assert draft.path.endswith(".md") and draft.prose
+    facts = pickle.loads(entry.read_bytes()[32:])  # after the 32-byte signature
+    body = pickle.loads((synthetic / ".curate-cache" / "draft-body" / entry.name).read_bytes()[32:])
+    assert facts["path"].endswith(".md") and body["prose"] and "prose" not in facts
+
+
+def test_a_cached_draft_reads_its_body_only_when_rendered(synthetic: Path):
+    from curate.render import PageDraft
+
+    store = cache.Store(synthetic)
+    drafts = DraftCache(store)
+    fresh = plan_build(load_project(synthetic, None), cache=DraftCache())
+    plan = plan_build(load_project(synthetic, store), cache=drafts, link_report=False)
+    assert drafts.hits == 25
+    page = "topic-00003.md"
+    draft = next(d for d in plan.files._drafts.values() if d.path == page)  # type: ignore[attr-defined]
+    assert "prose" not in vars(draft)
+    assert plan.files[page] == fresh.files[page]  # rendered now, its body read from the cache
+    copied = pickle.loads(pickle.dumps(draft))
+    assert type(copied) is PageDraft and copied.text() == draft.text()
+
+
+def test_a_draft_body_gone_during_a_build_stops_it_with_a_cure(synthetic: Path):
+    store = cache.Store(synthetic)
+    plan = plan_build(load_project(synthetic, store), cache=DraftCache(store), link_report=False)
+    shutil.rmtree(synthetic / ".curate-cache" / "draft-body")
+    with pytest.raises(commands.ContentError, match="run the build again"):
+        plan.files["topic-00003.md"]
+    # The next build drafts the page again.
+    _bench().edit_article(synthetic, "article-00001", 1)
+    commands.build(synthetic)
+    assert not commands.check(synthetic).errors
 
 
 class _Planted:

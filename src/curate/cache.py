@@ -189,6 +189,14 @@ class Store:
         """Whether an entry is there (it may still fail its signature check when read)."""
         return self.enabled and os.path.exists(self._path(kind, key))
 
+    def drop(self, kind: str, key: str) -> None:
+        """Remove an entry (best effort)."""
+        if self.enabled:
+            try:
+                os.unlink(self._path(kind, key))
+            except OSError:
+                pass
+
     def keep(self, kind: str, key: str) -> None:
         """Count an entry as used by this build without reading it (:meth:`prune` keeps it)."""
         self.used.setdefault(kind, set()).add(key)
