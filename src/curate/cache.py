@@ -155,6 +155,7 @@ class Store:
         self.key = _signing_key() if enabled else None
         self.enabled = enabled and self.key is not None
         self.used: dict[str, set[str]] = {}
+        self._folders: set[str] = set()  # kinds whose folder this store has made
 
     def _path(self, kind: str, key: str) -> str:
         # A string, not a Path: a build looks up thousands of entries.
@@ -210,8 +211,10 @@ class Store:
         tmp = ""
         try:
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            folder.mkdir(parents=True, exist_ok=True)
-            (self.root / ".gitignore").write_text("*\n", encoding="utf-8")
+            if kind not in self._folders:  # once per kind and store, not for each of thousands of entries
+                folder.mkdir(parents=True, exist_ok=True)
+                (self.root / ".gitignore").write_text("*\n", encoding="utf-8")
+                self._folders.add(kind)
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
             with os.fdopen(fd, "wb") as f:
                 f.write(self._mac(kind, key, payload) + payload)
