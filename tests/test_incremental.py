@@ -319,3 +319,26 @@ def test_a_source_whose_text_entry_is_gone_is_loaded_again(synthetic: Path, tmp_
     _bench().edit_article(synthetic, "article-00004", 1)
     assert commands.build(synthetic).written == ["sources/article-00004.md", "topic-00003.md"]
     assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)
+
+
+def test_a_linked_source_is_cleaned_again_when_its_target_changes(synthetic: Path, tmp_path: Path):
+    articles = synthetic / "content_sources" / "articles"
+    target = synthetic / "content_sources" / "kept" / "article-00008.txt"
+    target.parent.mkdir()
+    (articles / "article-00008.txt").rename(target)
+    (articles / "article-00008.txt").symlink_to(Path("..") / "kept" / "article-00008.txt")
+    commands.build(synthetic)
+    target.write_text(target.read_text(encoding="utf-8").replace(".", ", changed.", 1), encoding="utf-8")
+    assert "sources/article-00008.md" in commands.build(synthetic).written
+    assert not commands.check(synthetic).errors
+
+
+def test_the_fingerprints_digests_key_what_the_loader_would_read(synthetic: Path):
+    digests: dict[str, bytes] = {}
+    cache.fingerprint(synthetic, set(), digests)
+    assert "content_sources/articles/article-00000.txt" in digests
+    assert "content_sources/pages/topic-00000.md" in digests
+    store = cache.Store(synthetic)
+    with_digests = load_project(synthetic, store, digests)
+    assert with_digests.source_keys == load_project(synthetic, cache.Store(synthetic)).source_keys
+    assert with_digests.intros == load_project(synthetic, None).intros

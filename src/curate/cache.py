@@ -242,12 +242,15 @@ class Store:
                         pass
 
 
-def fingerprint(root: Path, owned: set[str]) -> str:
+def fingerprint(root: Path, owned: set[str], digests: dict[str, bytes] | None = None) -> str:
     """SHA-256 over curate's code, ``content_sources/`` and hand-written ``docs/`` pages.
 
     Args:
         root: Project folder.
         owned: ``docs/``-relative paths of generated pages (left out).
+        digests: Filled with project-relative path → SHA-256 of the bytes of each regular
+            file (not a link) under ``content_sources/``, for the loader
+            (:func:`curate.project.load_project`).
 
     Returns:
         Hex digest; paths are walked in sorted order, so it is deterministic.
@@ -280,9 +283,13 @@ def fingerprint(root: Path, owned: set[str]) -> str:
                         continue
                 try:
                     with open(path, "rb") as f:
-                        h.update(hashlib.sha256(f.read()).digest())
+                        digest = hashlib.sha256(f.read()).digest()
                 except OSError:
                     h.update(b"unreadable")
+                    continue
+                h.update(digest)
+                if digests is not None and not link and not skip_owned:
+                    digests[f"{top}/{rel}"] = digest
     return h.hexdigest()
 
 

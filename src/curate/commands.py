@@ -112,7 +112,8 @@ def _indent(text: str) -> str:
 
 
 def prepare(root: Path, force: bool = False, link_report: bool = False,
-            store: cache.Store | None = None, pages: dict[str, tuple[str, str]] | None = None) -> BuildResult:
+            store: cache.Store | None = None, pages: dict[str, tuple[str, str]] | None = None,
+            digests: dict[str, bytes] | None = None) -> BuildResult:
     """Load, validate, render and plan the writes; nothing is written.
 
     Args:
@@ -123,12 +124,14 @@ def prepare(root: Path, force: bool = False, link_report: bool = False,
         pages: What earlier builds wrote, by final key (:func:`cache.pages`): a page
             made from the same inputs is compared with ``docs/`` by its hash, not
             rendered again. ``curate check`` passes none.
+        digests: SHA-256 of the files under ``content_sources/`` as the build's
+            fingerprint read them (see :func:`curate.project.load_project`).
 
     Raises:
         ContentError: Content is invalid or the quote check fails.
     """
     with _no_cyclic_gc():
-        return _prepare(root, force, link_report, store, pages)
+        return _prepare(root, force, link_report, store, pages, digests)
 
 
 @contextmanager
@@ -151,14 +154,14 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def _prepare(root: Path, force: bool, link_report: bool, store: cache.Store | None,
-             pages: dict[str, tuple[str, str]] | None) -> BuildResult:
+             pages: dict[str, tuple[str, str]] | None, digests: dict[str, bytes] | None) -> BuildResult:
     docs = root / "docs"
     store = store if store is not None else cache.Store(root)
     from .build import plan_build
     from .pages import DraftCache
     from .project import load_project
 
-    project = load_project(root, store)
+    project = load_project(root, store, digests)
     manifest = read_manifest(docs)
     drafts = DraftCache(store)
     plan = plan_build(project, handwritten_pages(docs, set(manifest.files)), link_report=link_report, cache=drafts,
@@ -222,12 +225,13 @@ def build(root: os.PathLike | str, force: bool = False, strict: bool = False,
 
 def _build_locked(root: Path, docs: Path, force: bool, strict: bool, store: cache.Store | None) -> BuildResult:
     manifest = read_manifest(docs)
-    print_ = cache.fingerprint(root, set(manifest.files))
+    digests: dict[str, bytes] = {}
+    print_ = cache.fingerprint(root, set(manifest.files), digests)
     state = cache.load(root)
     result = None if force else _unchanged_since_last_build(docs, manifest, print_, state)
     store = store if store is not None else cache.Store(root)
     if result is None:
-        result = prepare(root, force, store=store, pages=None if force else cache.pages(state))
+        result = prepare(root, force, store=store, pages=None if force else cache.pages(state), digests=digests)
         assert result.writes is not None  # prepare always plans the writes
         problems = conflict_problems(result.writes)
         if problems:

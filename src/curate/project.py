@@ -88,6 +88,9 @@ class _Reader:
         self.source_keys: dict[str, str] = {}
         self.sources_known = True
         self._folders: dict[Path, Path] = {}
+        # SHA-256 of files under content_sources/ as the build's fingerprint read them (regular files
+        # only): cache keys of files that are cache hits need no second read (see load_project).
+        self.digests: dict[str, bytes] = {}
 
     def resolve(self, path: Path) -> Path:
         """``path.resolve()``, resolving each folder once: most files of a project are not links,
@@ -203,7 +206,7 @@ class _Reader:
         if self.store is None:
             return self._yaml(rel, model, context)
         # A large curation file takes a few hundred milliseconds to check; keep the result by its bytes.
-        key = _yaml_key(rel, model, context, data)
+        key = _yaml_key(rel, model, context, hashlib.sha256(data).digest())
         return self.cached("yaml", key, lambda: self._yaml(rel, model, context))
 
     def cached(self, kind: str, key: str, compute: Callable[[], T], keep: Callable[[T], bool] = lambda _: True) -> T:
@@ -241,20 +244,26 @@ class _Reader:
         return validate(model, doc, self.problems, context)
 
 
-def _yaml_key(rel: str, model: type[BaseModel], context: dict[str, Any] | None, data: bytes) -> str:
-    """The cache key of a checked YAML file: curate's code, its path, model, context and bytes."""
+def _yaml_key(rel: str, model: type[BaseModel], context: dict[str, Any] | None, digest: bytes) -> str:
+    """The cache key of a checked YAML file: curate's code, its path, model, context and the
+    SHA-256 of its bytes."""
     # Sets in the context are written sorted: their repr's order changes from run to run.
     ctx = sorted((k, sorted(v) if isinstance(v, (set, frozenset)) else v) for k, v in (context or {}).items())
-    return hashlib.sha256(f"{salt()}\0{rel}\0{model.__qualname__}\0{ctx!r}\0".encode() + data).hexdigest()
+    return hashlib.sha256(f"{salt()}\0{rel}\0{model.__qualname__}\0{ctx!r}\0".encode() + digest).hexdigest()
 
 
-def load_project(root: os.PathLike | str, store: Store | None = None) -> Project:
+def load_project(root: os.PathLike | str, store: Store | None = None,
+                 digests: dict[str, bytes] | None = None) -> Project:
     """Load, clean and validate everything under ``content_sources/``.
 
     Args:
         root: The project folder (holding ``content_sources/`` and ``docs/``).
         store: Cache of cleaned sources by the digest of their bytes (see
             :mod:`curate.cache`); none means every source is read and cleaned.
+        digests: Project-relative path → SHA-256 of the bytes of each regular file
+            under ``content_sources/``, as the build's fingerprint just read them
+            (:func:`curate.cache.fingerprint`): a source or intro found in the cache
+            under them is not read again. What is not found is read, and keyed, anew.
 
     Returns:
         The loaded project; ``project.warnings`` holds non-fatal problems.
@@ -265,6 +274,7 @@ def load_project(root: os.PathLike | str, store: Store | None = None) -> Project
     """
     r = _Reader(Path(root))
     r.store = store
+    r.digests = dict(digests or {})
     curation = r.yaml(CURATION, CurationFile, context={"reserved_ids": RESERVED_IDS})
     glossary_file = r.yaml(GLOSSARY, GlossaryFile, required=False)
     # Term names are known when the glossary is absent (there are none) or every term was read.
@@ -332,11 +342,22 @@ def _intro_cached(r: _Reader, rel: str, titles: list[str], home: bool) -> str | 
     """An intro's text, its decoding notes and heading warnings, through the cache (by its bytes and titles)."""
     if r.store is None:
         return _intro(r, rel, titles, home)
-    data = r.read_bytes(rel)
+
+    def key_of(digest: bytes) -> str:
+        return hashlib.sha256(f"{salt()}\0{rel}\0{titles!r}\0{home}\0".encode() + digest).hexdigest()
+
+    known = r.digests.get(rel)
+    if known is not None:
+        hit = r.store.get("intros", key_of(known), tuple)
+        if hit is not None and len(hit) == 3:
+            text, problems, warnings = hit
+            r.problems += problems
+            r.warnings += warnings
+            return text
+    data = r.read_bytes(rel)  # a miss: keyed by the bytes read now, as the intro is made from them
     if data is None:
         return None
-    key = hashlib.sha256(f"{salt()}\0{rel}\0{titles!r}\0{home}\0".encode() + data).hexdigest()
-    return r.cached("intros", key, lambda: _intro(r, rel, titles, home))
+    return r.cached("intros", key_of(hashlib.sha256(data).digest()), lambda: _intro(r, rel, titles, home))
 
 
 # Headings curate adds to the pages an intro appears on (see curate.pages).
@@ -462,19 +483,36 @@ def _front_matter(r: _Reader, rel: str, reader: Reader, text: str) -> tuple[Vali
 SOURCE_TEXT = "source-text"
 
 
-def _source_key(r: _Reader, rel: str, stem: str) -> tuple[str, bytes | None] | None:
-    """Digest of curate's code and a source's snapshot and metadata bytes, and the metadata's bytes
-    (``None`` without a metadata file); ``None`` when a file cannot be read."""
+def _source_key(r: _Reader, rel: str, stem: str, fresh: bool = False) -> tuple[str, bytes | None] | None:
+    """Digest of curate's code and the SHA-256 of a source's snapshot and metadata bytes, and the
+    metadata's SHA-256 (``None`` without a metadata file); ``None`` when a file cannot be read.
+
+    ``fresh`` reads the files now rather than taking the fingerprint's digests (see
+    :func:`load_project`): a source that is cleaned anew is keyed by the bytes it is made from.
+    """
     h = hashlib.sha256(salt().encode() + b"\0" + rel.encode() + b"\0")
-    data: bytes | None = None
+    digest: bytes | None = None
     for part in (rel, f"{ARTICLES_DIR}/{stem}{META_SUFFIX}"):
-        try:
+        digest = None if fresh else r.digests.get(part)
+        if digest is None:
             path = r.root / part
-            data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
-        except OSError:
-            return None
-        h.update(b"0" if data is None else b"1" + data)
-    return h.hexdigest(), data
+            if path.is_file() and _within(r, path):
+                try:
+                    digest = hashlib.sha256(path.read_bytes()).digest()
+                except OSError:
+                    return None
+        h.update(b"0" if digest is None else b"1" + digest)
+    return h.hexdigest(), digest
+
+
+def _within(r: _Reader, path: Path) -> bool:
+    """Whether a file is no link, or a link that stays in the project (never read through one that leaves)."""
+    if not path.is_symlink():
+        return True
+    try:
+        return path.resolve().is_relative_to(r.root)
+    except (RuntimeError, OSError):
+        return False
 
 
 def _load_source_cached(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> Source | None:
@@ -490,19 +528,24 @@ def _load_source_cached(r: _Reader, reader: Reader, rel: str, sid: str, stem: st
     keys = _source_key(r, rel, stem)
     if keys is None:
         return _load_source(r, reader, rel, sid, stem)  # unreadable: the loader reports it
-    key, meta_bytes = keys
+    key, meta_digest = keys
     hit = store.get("sources", key, tuple) if store.has(SOURCE_TEXT, key) else None
     if hit is not None and len(hit) == 3 and isinstance(hit[0], tuple) and len(hit[0]) == 2:
         (facts, left_out), problems, warnings = hit
         r.problems += problems
         r.warnings += warnings
         store.keep(SOURCE_TEXT, key)
-        if meta_bytes is not None:
+        if meta_digest is not None:
             # The checked metadata stays cached too: when only the article's text changes, its
             # metadata is not checked again (the first check of a build pays for the schema).
-            store.keep("yaml", _yaml_key(f"{ARTICLES_DIR}/{stem}{META_SUFFIX}", SourceMeta, None, meta_bytes))
+            store.keep("yaml", _yaml_key(f"{ARTICLES_DIR}/{stem}{META_SUFFIX}", SourceMeta, None, meta_digest))
         source: Source | None = _CachedSource(facts, _TextLoader(store, key, r.root, reader, rel, sid, stem))
     else:
+        if r.digests:
+            keys = _source_key(r, rel, stem, fresh=True)  # a miss: keyed by the bytes it is made from
+            if keys is None:
+                return _load_source(r, reader, rel, sid, stem)
+            key = keys[0]
         n_problems, n_warnings = len(r.problems), len(r.warnings)
         source = _load_source(r, reader, rel, sid, stem)
         left_out = r.left_out.get(sid, [])
@@ -538,7 +581,7 @@ class _TextLoader:
             return hit
         fresh = _Reader(self.root)
         source = _load_source(fresh, self.reader, self.rel, self.sid, self.stem)
-        keys = _source_key(fresh, self.rel, self.stem)
+        keys = _source_key(fresh, self.rel, self.stem, fresh=True)
         if source is None or keys is None or keys[0] != self.key or len(source.sections) != sections:
             raise ContentError([Problem(self.rel, 0, "", "the file changed while curate was building",
                                         "run the build again")])
