@@ -297,8 +297,9 @@ class DraftCache:
         self._keys[id(draft)] = (draft, key)
         if self.store is not None:
             fields = {f.name: getattr(draft, f.name) for f in dataclasses.fields(draft)}
-            self.store.put(DRAFT_BODY, key, {f: fields[f] for f in DRAFT_BODY_FIELDS})  # first: facts never
-            self.store.put("drafts", key, {f: v for f, v in fields.items() if f not in DRAFT_BODY_FIELDS})  # lack it
+            # The body first: facts on disk always have their body (get() also asks has()).
+            self.store.put(DRAFT_BODY, key, {f: fields[f] for f in DRAFT_BODY_FIELDS})
+            self.store.put("drafts", key, {f: v for f, v in fields.items() if f not in DRAFT_BODY_FIELDS})
 
     def key_of(self, draft: PageDraft) -> str | None:
         """The key this draft was taken from or put into the cache under (salted), or ``None``."""
