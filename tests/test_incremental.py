@@ -100,17 +100,31 @@ def test_the_cache_keeps_one_build_worth_of_entries(synthetic: Path):
     assert len(list((synthetic / ".curate-cache" / "sources").iterdir())) == before == 12
 
 
-def test_the_salt_covers_code_and_shaping_library_versions(monkeypatch):
+def test_the_salt_covers_code_and_shaping_library_versions(monkeypatch, tmp_path: Path):
     before = cache.salt()
-    real = cache.metadata.version
-    monkeypatch.setattr(cache.metadata, "version", lambda name: "99.0" if name == "PyYAML" else real(name))
+    # Another PyYAML first on the path, as an upgrade in place or a second environment would put it.
+    (tmp_path / "PyYAML-99.0.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
     cache._code_hash.cache_clear()
     try:
+        assert cache.library_versions(("PyYAML",)) == {"PyYAML": "99.0"}
         assert cache.salt() != before
     finally:
         monkeypatch.undo()
         cache._code_hash.cache_clear()
     assert cache.salt() == before
+
+
+def test_library_versions_are_those_importlib_metadata_gives():
+    from importlib import metadata
+
+    found = cache.library_versions(cache.SHAPING_LIBRARIES + ("no-such-distribution",))
+    for name in cache.SHAPING_LIBRARIES:
+        try:
+            assert found[name] == metadata.version(name), name
+        except metadata.PackageNotFoundError:
+            assert found[name] == "-"
+    assert found["no-such-distribution"] == "-"
 
 
 def test_cached_sources_keep_their_warnings(project: Path):
@@ -157,8 +171,37 @@ def test_build_and_check_agree_after_a_hand_edited_page_is_dropped(tmp_path: Pat
 
 def test_a_pickled_draft_round_trips(synthetic: Path):
     entry = sorted((synthetic / ".curate-cache" / "drafts").iterdir())[0]
-    draft = pickle.loads(entry.read_bytes()[32:])  # after the 32-byte signature
-    assert draft.path.endswith(".md") and draft.prose
+    facts = pickle.loads(entry.read_bytes()[32:])  # after the 32-byte signature
+    body = pickle.loads((synthetic / ".curate-cache" / "draft-body" / entry.name).read_bytes()[32:])
+    assert facts["path"].endswith(".md") and body["prose"] and "prose" not in facts
+
+
+def test_a_cached_draft_reads_its_body_only_when_rendered(synthetic: Path):
+    from curate.render import PageDraft
+
+    store = cache.Store(synthetic)
+    drafts = DraftCache(store)
+    fresh = plan_build(load_project(synthetic, None), cache=DraftCache())
+    plan = plan_build(load_project(synthetic, store), cache=drafts, link_report=False)
+    assert drafts.hits == 25
+    page = "topic-00003.md"
+    draft = next(d for d in plan.files._drafts.values() if d.path == page)  # type: ignore[attr-defined]
+    assert "prose" not in vars(draft)
+    assert plan.files[page] == fresh.files[page]  # rendered now, its body read from the cache
+    copied = pickle.loads(pickle.dumps(draft))
+    assert type(copied) is PageDraft and copied.text() == draft.text()
+
+
+def test_a_draft_body_gone_during_a_build_stops_it_with_a_cure(synthetic: Path):
+    store = cache.Store(synthetic)
+    plan = plan_build(load_project(synthetic, store), cache=DraftCache(store), link_report=False)
+    shutil.rmtree(synthetic / ".curate-cache" / "draft-body")
+    with pytest.raises(commands.ContentError, match="run the build again"):
+        plan.files["topic-00003.md"]
+    # The next build drafts the page again.
+    _bench().edit_article(synthetic, "article-00001", 1)
+    commands.build(synthetic)
+    assert not commands.check(synthetic).errors
 
 
 class _Planted:
@@ -193,3 +236,106 @@ def test_swapped_entries_are_misses(synthetic: Path, tmp_path: Path):
     _bench().edit_article(synthetic, "article-00007", 1)
     commands.build(synthetic)
     assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)
+
+
+# --- pages whose final inputs are unchanged are not rendered again ---------------------------------
+
+def test_a_build_records_each_cached_pages_final_key_and_hash(synthetic: Path):
+    state = cache.load(synthetic)
+    pages = cache.pages(state)
+    manifest = json.loads((synthetic / "docs" / ".curate-manifest.json").read_text(encoding="utf-8"))
+    # Every explainer, every source page and the home page come from cached drafts.
+    assert len(pages) == 12 + 12 + 1
+    assert {p: sha for p, (_, sha) in pages.items()} == {p: manifest["files"][p]["sha256"] for p in pages}
+
+
+def test_unchanged_pages_are_compared_by_hash_not_rendered(synthetic: Path, monkeypatch):
+    from curate.render import PageDraft
+
+    _bench().edit_article(synthetic, "article-00005", 2)
+    rendered: list[str] = []
+    real = PageDraft.text
+    monkeypatch.setattr(PageDraft, "text", lambda self: rendered.append(self.path) or real(self))
+    result = commands.build(synthetic)
+    assert result.written == ["sources/article-00005.md", "topic-00004.md"]
+    # The pages made from the article (topic-00005 shows its other sections, so it is drafted
+    # again, and comes out unchanged), and the pages made afresh by every build (glossary, tags
+    # and sources lists): never another explainer or source page.
+    made_from_it = {"sources/article-00005.md", "topic-00004.md", "topic-00005.md"}
+    assert made_from_it <= set(rendered)
+    assert not [p for p in rendered if p.startswith(("topic-", "sources/article-")) and p not in made_from_it]
+
+
+def test_a_hand_edit_is_found_on_a_page_that_is_not_rendered_again(synthetic: Path):
+    page = synthetic / "docs" / "topic-00002.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nAn editor's line.\n", encoding="utf-8")
+    _bench().edit_article(synthetic, "article-00009", 1)  # not a no-op: the build plans its writes
+    with pytest.raises(commands.ContentError) as err:
+        commands.build(synthetic)
+    assert "docs/topic-00002.md" in str(err.value) and "edited by hand" in str(err.value)
+    assert "An editor's line." in str(err.value)  # the diff against the page curate would write
+
+
+def test_a_wrong_recorded_hash_only_costs_a_render(synthetic: Path, tmp_path: Path):
+    state = json.loads((synthetic / ".curate-cache" / "build.json").read_text(encoding="utf-8"))
+    for entry in state["pages"].values():
+        entry[1] = "0" * 64
+    (synthetic / ".curate-cache" / "build.json").write_text(json.dumps(state), encoding="utf-8")
+    _bench().edit_article(synthetic, "article-00006", 1)
+    assert commands.build(synthetic).written == ["sources/article-00006.md", "topic-00005.md"]
+    assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)
+    assert not commands.check(synthetic).errors
+
+
+# --- cached sources: facts at once, text when a page is drafted anew ------------------------------
+
+def test_a_cached_source_reads_its_text_only_when_asked(synthetic: Path):
+    store = cache.Store(synthetic)
+    project = load_project(synthetic, store)
+    source = project.sources[0]
+    assert "text" not in vars(source) and "passages" not in vars(source.sections[0])
+    assert source.sections[0].passages  # read now, from the cache
+    fresh = load_project(synthetic, None).sources[0]
+    assert (source.text, source.dropped, [s.passages for s in source.sections]) == (
+        fresh.text, fresh.dropped, [s.passages for s in fresh.sections])
+    # Pickled (as a draft or the preview's copy would be), it is the plain source it stands for.
+    assert pickle.loads(pickle.dumps(project.sources[1])) == load_project(synthetic, None).sources[1]
+
+
+def test_a_cached_sources_text_deleted_during_a_build_is_read_again(synthetic: Path):
+    store = cache.Store(synthetic)
+    project = load_project(synthetic, store)
+    shutil.rmtree(synthetic / ".curate-cache" / "source-text")
+    fresh = load_project(synthetic, None).sources[2]
+    assert project.sources[2].text == fresh.text and project.sources[2].sections[0].passages == \
+        fresh.sections[0].passages
+
+
+def test_a_source_whose_text_entry_is_gone_is_loaded_again(synthetic: Path, tmp_path: Path):
+    shutil.rmtree(synthetic / ".curate-cache" / "source-text")
+    _bench().edit_article(synthetic, "article-00004", 1)
+    assert commands.build(synthetic).written == ["sources/article-00004.md", "topic-00003.md"]
+    assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)
+
+
+def test_a_linked_source_is_cleaned_again_when_its_target_changes(synthetic: Path, tmp_path: Path):
+    articles = synthetic / "content_sources" / "articles"
+    target = synthetic / "content_sources" / "kept" / "article-00008.txt"
+    target.parent.mkdir()
+    (articles / "article-00008.txt").rename(target)
+    (articles / "article-00008.txt").symlink_to(Path("..") / "kept" / "article-00008.txt")
+    commands.build(synthetic)
+    target.write_text(target.read_text(encoding="utf-8").replace(".", ", changed.", 1), encoding="utf-8")
+    assert "sources/article-00008.md" in commands.build(synthetic).written
+    assert not commands.check(synthetic).errors
+
+
+def test_the_fingerprints_digests_key_what_the_loader_would_read(synthetic: Path):
+    digests: dict[str, bytes] = {}
+    cache.fingerprint(synthetic, set(), digests)
+    assert "content_sources/articles/article-00000.txt" in digests
+    assert "content_sources/pages/topic-00000.md" in digests
+    store = cache.Store(synthetic)
+    with_digests = load_project(synthetic, store, digests)
+    assert with_digests.source_keys == load_project(synthetic, cache.Store(synthetic)).source_keys
+    assert with_digests.intros == load_project(synthetic, None).intros

@@ -14,7 +14,10 @@ links, then write::
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .errors import ContentError, Problem
 from .linking import FoundLink
@@ -24,8 +27,51 @@ from .pages import BUILDERS, DraftCache, LinkIndex, PageKind, Site
 from .pages.common import GLOSSARY, shown_sources, sources_by_month
 from .pages.nav import nav as make_nav
 
+if TYPE_CHECKING:
+    from .render import PageDraft
+
 #: The navigation section that lists the pages people write in ``docs/``, after the generated ones.
 HANDWRITTEN_SECTION = "About this site"
+
+
+class PageBytes(Mapping[str, bytes]):
+    """``docs/``-relative path → a page's UTF-8 bytes, each page rendered when first asked for.
+
+    A build that knows a page's bytes are unchanged (see :attr:`BuildPlan.expected`)
+    never renders it; everywhere else this is the dict of every page's bytes, in
+    plan order.
+    """
+
+    def __init__(self, drafts: dict[str, PageDraft]):
+        self._drafts = drafts
+        self._bytes: dict[str, bytes] = {}
+
+    def __getitem__(self, path: str) -> bytes:
+        data = self._bytes.get(path)
+        if data is None:
+            data = self._bytes[path] = self._drafts[path].text().encode("utf-8")
+        return data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._drafts)
+
+    def __len__(self) -> int:
+        return len(self._drafts)
+
+    def rendered(self, path: str) -> bool:
+        """Whether the page's bytes have been made."""
+        return path in self._bytes
+
+
+def final_key(draft_key: str, tail: list[str]) -> str:
+    """Digest of everything a cached draft's page is made from: its draft's key (every input of
+    the draft, curate's code included) and the tail the second pass gave it (the only part of a
+    cached draft that pass changes: related pages, backlinks, lists of pages)."""
+    h = hashlib.sha256(draft_key.encode())
+    for part in tail:
+        data = part.encode("utf-8")
+        h.update(b"\0%d\0" % len(data) + data)
+    return h.hexdigest()
 
 
 @dataclass
@@ -42,9 +88,13 @@ class BuildPlan:
         links: Every page-to-page link found in prose.
         unlinked_mentions: page path → terms mentioned but never linked there.
         kinds: page path → its page kind.
+        final_keys: page path → :func:`final_key` of each page made from a cached draft.
+        expected: page path → SHA-256 of the page's bytes, for pages whose final key is
+            one an earlier build recorded (``pages`` of :func:`plan_build`): the writer
+            compares ``docs/`` with it and renders the page only when they differ.
     """
 
-    files: dict[str, bytes]
+    files: Mapping[str, bytes]
     edit_sources: dict[str, str]
     nav: list
     warnings: list[str] = field(default_factory=list)
@@ -52,11 +102,14 @@ class BuildPlan:
     links: list[FoundLink] = field(default_factory=list)
     unlinked_mentions: dict[str, set[str]] = field(default_factory=dict)
     kinds: dict[str, PageKind] = field(default_factory=dict)
+    final_keys: dict[str, str] = field(default_factory=dict)
+    expected: dict[str, str] = field(default_factory=dict)
 
 
 def plan_build(project: Project, handwritten: dict[str, str] | None = None,
                link_report: bool = True, cache: DraftCache | None = None,
-               source_keys: dict[str, str] | None = None) -> BuildPlan:
+               source_keys: dict[str, str] | None = None,
+               pages: Mapping[str, tuple[str, str]] | None = None) -> BuildPlan:
     """Render every generated page of the site in memory.
 
     Args:
@@ -68,6 +121,9 @@ def plan_build(project: Project, handwritten: dict[str, str] | None = None,
         cache: Drafts of earlier builds by the digest of their inputs; a
             draft whose inputs are unchanged is taken from it, not remade.
         source_keys: Digest of each source's inputs (from the source cache).
+        pages: What earlier builds wrote: page path → ``(final key, SHA-256 of its
+            bytes)`` (see :attr:`BuildPlan.expected`); ``curate check`` passes none and
+            renders every page.
 
     Returns:
         The plan.
@@ -90,7 +146,9 @@ def plan_build(project: Project, handwritten: dict[str, str] | None = None,
     for d in all_drafts:
         site.warnings.extend(d.warnings)
     _check_quotes(site, all_drafts)
-    files = {d.path: d.text().encode("utf-8") for d in all_drafts}
+    files = PageBytes({d.path: d for d in all_drafts})
+    finals = {d.path: final_key(key, d.tail) for d in all_drafts if (key := cache.key_of(d)) is not None}
+    expected = {p: pages[p][1] for p, k in finals.items() if pages is not None and p in pages and pages[p][0] == k}
     edit_sources = {d.path: d.edit for d in all_drafts}
     unlinked: dict[str, set[str]] = {}
     if link_report:
@@ -105,7 +163,7 @@ def plan_build(project: Project, handwritten: dict[str, str] | None = None,
     if handwritten:
         nav.append({HANDWRITTEN_SECTION: [{title_of(text, p): p} for p, text in sorted(handwritten.items())]})
     return BuildPlan(files, edit_sources, nav, site.warnings, {p: m for p, m in index.mentions.items()},
-                     index.links, unlinked, {d.path: d.kind for d in all_drafts})
+                     index.links, unlinked, {d.path: d.kind for d in all_drafts}, finals, expected)
 
 
 def _check_quotes(site: Site, drafts: list) -> None:

@@ -32,8 +32,10 @@ import hmac
 import json
 import os
 import pickle
+import re
+import stat
+import sys
 import tempfile
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -51,13 +53,50 @@ def _code_hash() -> bytes:
     h = hashlib.sha256()
     for path in sorted(_CODE.rglob("*.py")):
         h.update(path.relative_to(_CODE).as_posix().encode() + b"\0" + path.read_bytes())
+    versions = library_versions(SHAPING_LIBRARIES)
     for name in SHAPING_LIBRARIES:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        h.update(f"{name}=={version}\0".encode())
+        h.update(f"{name}=={versions[name]}\0".encode())
     return h.digest()
+
+
+def _normalized(name: str) -> str:
+    """A distribution's name as PEP 503 compares them (``markdown_it_py`` is ``markdown-it-py``)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def library_versions(names: tuple[str, ...]) -> dict[str, str]:
+    """The installed version of each distribution in ``names`` (``-`` when it is not installed).
+
+    Read from the names of the ``<name>-<version>.dist-info`` folders on ``sys.path``, the
+    first one found winning, as :func:`importlib.metadata.version` finds them (the name and
+    version of such a folder are the wheel's, by the packaging specification); a distribution
+    installed otherwise (an egg) is asked of :mod:`importlib.metadata`. Importing that
+    module costs more than a build with nothing to do takes otherwise.
+    """
+    wanted = {_normalized(n): n for n in names}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            listing = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for item in sorted(listing):
+            if not item.endswith(".dist-info"):
+                continue
+            dist, _, version = item[: -len(".dist-info")].partition("-")
+            name = wanted.get(_normalized(dist))
+            if name is not None and version and name not in found:
+                found[name] = version
+    missing = [n for n in names if n not in found]
+    if missing:
+        from importlib import metadata
+
+        for name in missing:
+            try:
+                found[name] = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                found[name] = "-"
+    return found
 
 
 def salt() -> str:
@@ -112,12 +151,15 @@ class Store:
 
     def __init__(self, root: Path, enabled: bool = True):
         self.root = Path(root) / CACHE_DIR
+        self._dir = os.fspath(self.root)
         self.key = _signing_key() if enabled else None
         self.enabled = enabled and self.key is not None
         self.used: dict[str, set[str]] = {}
+        self._folders: set[str] = set()  # kinds whose folder this store has made
 
-    def _path(self, kind: str, key: str) -> Path:
-        return self.root / kind / f"{key}.pickle"
+    def _path(self, kind: str, key: str) -> str:
+        # A string, not a Path: a build looks up thousands of entries.
+        return f"{self._dir}/{kind}/{key}.pickle"
 
     def _mac(self, kind: str, key: str, payload: bytes) -> bytes:
         assert self.key is not None
@@ -128,7 +170,8 @@ class Store:
         if not self.enabled:
             return None
         try:
-            data = self._path(kind, key).read_bytes()
+            with open(self._path(kind, key), "rb") as f:
+                data = f.read()
         except OSError:
             return None
         mac, payload = data[:32], data[32:]
@@ -143,6 +186,22 @@ class Store:
         self.used.setdefault(kind, set()).add(key)
         return value
 
+    def has(self, kind: str, key: str) -> bool:
+        """Whether an entry is there (it may still fail its signature check when read)."""
+        return self.enabled and os.path.exists(self._path(kind, key))
+
+    def drop(self, kind: str, key: str) -> None:
+        """Remove an entry (best effort)."""
+        if self.enabled:
+            try:
+                os.unlink(self._path(kind, key))
+            except OSError:
+                pass
+
+    def keep(self, kind: str, key: str) -> None:
+        """Count an entry as used by this build without reading it (:meth:`prune` keeps it)."""
+        self.used.setdefault(kind, set()).add(key)
+
     def put(self, kind: str, key: str, value: Any) -> None:
         """Store an entry now (best effort: a cache that cannot be written only costs time)."""
         if not self.enabled:
@@ -152,8 +211,10 @@ class Store:
         tmp = ""
         try:
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            folder.mkdir(parents=True, exist_ok=True)
-            (self.root / ".gitignore").write_text("*\n", encoding="utf-8")
+            if kind not in self._folders:  # once per kind and store, not for each of thousands of entries
+                folder.mkdir(parents=True, exist_ok=True)
+                (self.root / ".gitignore").write_text("*\n", encoding="utf-8")
+                self._folders.add(kind)
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
             with os.fdopen(fd, "wb") as f:
                 f.write(self._mac(kind, key, payload) + payload)
@@ -181,39 +242,54 @@ class Store:
                         pass
 
 
-def fingerprint(root: Path, owned: set[str]) -> str:
+def fingerprint(root: Path, owned: set[str], digests: dict[str, bytes] | None = None) -> str:
     """SHA-256 over curate's code, ``content_sources/`` and hand-written ``docs/`` pages.
 
     Args:
         root: Project folder.
         owned: ``docs/``-relative paths of generated pages (left out).
+        digests: Filled with project-relative path → SHA-256 of the bytes of each regular
+            file (not a link) under ``content_sources/``, for the loader
+            (:func:`curate.project.load_project`).
 
     Returns:
         Hex digest; paths are walked in sorted order, so it is deterministic.
     """
     h = hashlib.sha256(_code_hash())
     for top, skip_owned in (("content_sources", False), ("docs", True)):
-        base = root / top
+        base = os.fspath(root / top)
+        # Strings, not Paths, and one lstat per file: this runs on every build, over thousands of files.
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames.sort()
+            folder = os.path.relpath(dirpath, base).replace(os.sep, "/")
+            prefix = "" if folder == "." else folder + "/"
             for name in sorted(filenames):
-                path = Path(dirpath, name)
-                rel = path.relative_to(base).as_posix()
+                rel = prefix + name
                 if skip_owned and (rel in owned or name.startswith(".") or not name.endswith(".md")):
                     continue
                 h.update(f"{top}/{rel}\0".encode())
-                if path.is_symlink():
+                path = os.path.join(dirpath, name)
+                try:
+                    link = stat.S_ISLNK(os.lstat(path).st_mode)
+                except OSError:
+                    link = False
+                if link:
                     h.update(os.readlink(path).encode() + b"\0")
                     try:
-                        outside = not path.resolve().is_relative_to(root.resolve())
+                        outside = not Path(path).resolve().is_relative_to(root.resolve())
                     except (RuntimeError, OSError):  # a symbolic link loop; the loader reports it
                         outside = True
                     if outside:
                         continue
                 try:
-                    h.update(hashlib.sha256(path.read_bytes()).digest())
+                    with open(path, "rb") as f:
+                        digest = hashlib.sha256(f.read()).digest()
                 except OSError:
                     h.update(b"unreadable")
+                    continue
+                h.update(digest)
+                if digests is not None and not link and not skip_owned:
+                    digests[f"{top}/{rel}"] = digest
     return h.hexdigest()
 
 
@@ -226,14 +302,37 @@ def load(root: Path) -> dict | None:
         return None
 
 
-def save(root: Path, print_: dict, warnings: list[str]) -> None:
-    """Record a successful build's fingerprint and warnings (best effort)."""
+def save(root: Path, print_: dict, warnings: list[str], pages: dict[str, tuple[str, str]] | None = None) -> None:
+    """Record a successful build's fingerprint, warnings and pages (best effort).
+
+    Args:
+        root: Project folder.
+        print_: The fingerprint (:func:`fingerprint` of the inputs, hash of the manifest).
+        warnings: The build's warnings, which a build with nothing to do repeats.
+        pages: Page path → ``(final key, SHA-256 of the bytes written)`` of each page
+            made from a cached draft (:attr:`curate.build.BuildPlan.final_keys`).
+    """
     folder = root / CACHE_DIR
     try:
         folder.mkdir(exist_ok=True)
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")
         tmp = folder / (CACHE_FILE + ".tmp")
-        tmp.write_text(json.dumps({"fingerprint": print_, "warnings": warnings}, indent=1), encoding="utf-8")
+        data = {"fingerprint": print_, "warnings": warnings,
+                "pages": {p: list(v) for p, v in sorted((pages or {}).items())}}
+        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
         os.replace(tmp, folder / CACHE_FILE)
     except OSError:
         pass  # a cache that cannot be written only costs time
+
+
+def pages(state: dict | None) -> dict[str, tuple[str, str]]:
+    """The pages of the recorded state (see :func:`save`): path → ``(final key, SHA-256)``.
+
+    A page's final key is a digest of everything it is made from, curate's code included, so
+    a recorded hash is that of the bytes the same key gives today. Anything malformed is left out.
+    """
+    recorded = state.get("pages") if isinstance(state, dict) else None
+    if not isinstance(recorded, dict):
+        return {}
+    return {p: (v[0], v[1]) for p, v in recorded.items()
+            if isinstance(p, str) and isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)}

@@ -29,11 +29,16 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import functools
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ftfy import TextFixerConfig, fix_text
-from ftfy.badness import is_bad
+if TYPE_CHECKING:
+    from ftfy import TextFixerConfig
+
+# ftfy is imported when text is decoded, not with this module: a build whose sources all come
+# from the cache decodes nothing.
 
 _CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
@@ -43,14 +48,27 @@ _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-# Only the repairs of text that went through a wrong encoding: no quote
-# uncurling, no HTML unescaping, no width or ligature changes.
-_MOJIBAKE = TextFixerConfig(
-    unescape_html=False, remove_terminal_escapes=False, fix_encoding=True, restore_byte_a0=True,
-    replace_lossy_sequences=False, decode_inconsistent_utf8=True, fix_c1_controls=True,
-    fix_latin_ligatures=False, fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
-    fix_surrogates=False, remove_control_chars=False, normalization=None, explain=False,
-)
+
+
+@functools.lru_cache(maxsize=1)
+def _mojibake() -> TextFixerConfig:
+    """Only the repairs of text that went through a wrong encoding: no quote
+    uncurling, no HTML unescaping, no width or ligature changes."""
+    from ftfy import TextFixerConfig
+
+    return TextFixerConfig(
+        unescape_html=False, remove_terminal_escapes=False, fix_encoding=True, restore_byte_a0=True,
+        replace_lossy_sequences=False, decode_inconsistent_utf8=True, fix_c1_controls=True,
+        fix_latin_ligatures=False, fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
+        fix_surrogates=False, remove_control_chars=False, normalization=None, explain=False,
+    )
+
+
+def is_bad(line: str) -> bool:
+    """Whether ftfy takes ``line`` for mojibake (:func:`ftfy.badness.is_bad`)."""
+    from ftfy.badness import is_bad as ftfy_is_bad
+
+    return bool(ftfy_is_bad(line))
 HINT = "save the file as UTF-8, or name its encoding with 'encoding:' in its metadata"
 
 
@@ -196,12 +214,14 @@ def repair_mojibake(text: str) -> tuple[str, list[Note]]:
         The repaired text and one note per repaired line, quoting the first
         repair (``'â€™' read as '’'``).
     """
+    from ftfy import fix_text
+
     notes = []
     lines = text.split("\n")
     for n, line in enumerate(lines):
         if line.isascii():
             continue
-        fixed = fix_text(line, _MOJIBAKE)
+        fixed = fix_text(line, _mojibake())
         if fixed != line:
             lines[n] = fixed
             _, i1, i2, j1, j2 = next(op for op in difflib.SequenceMatcher(None, line, fixed, autojunk=False)

@@ -46,10 +46,20 @@ def page_urls(path: str) -> list[str]:
     return [f"{prefix}{stem}/", f"{prefix}{stem}.html"]
 
 
+def html_text(text: str) -> str:
+    """``text`` safe in HTML element text and in a double-quoted attribute (``& < > "`` as entities).
+
+    MkDocs with Material, and Zensical, put a page's front-matter ``title`` and ``description``
+    and the navigation's titles into HTML as they are (``<title>``, the header, the nav,
+    ``<meta name="description" content="…">``), so curate writes them HTML-safe: they show
+    exactly as written and never become markup, with no hook needed. (Defined here, not with
+    the page builders, so a build with nothing to do checks this file without importing them.)
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 def html_nav(nav: list) -> list:
     """``nav`` with every title HTML-safe (MkDocs and Zensical render nav titles as HTML)."""
-    from .pages.common import html_text
-
     return [{html_text(k): html_nav(v) if isinstance(v, list) else v for k, v in item.items()}
             if isinstance(item, dict) else item for item in nav]
 

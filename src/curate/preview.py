@@ -87,7 +87,9 @@ def _fresh(value: Any) -> Any:
     """
     if isinstance(value, tuple):
         return tuple(_fresh(v) for v in value)
-    if isinstance(value, (list, set, dict)):
+    if isinstance(value, dict):  # a cached draft's fields (curate.pages.base.DraftCache), among others
+        return {k: copy.copy(v) if isinstance(v, (list, set, dict)) else v for k, v in value.items()}
+    if isinstance(value, (list, set)):
         return copy.copy(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = copy.copy(value)

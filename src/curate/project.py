@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -86,6 +87,25 @@ class _Reader:
         self.store: Store | None = None
         self.source_keys: dict[str, str] = {}
         self.sources_known = True
+        self._folders: dict[Path, Path] = {}
+        # SHA-256 of files under content_sources/ as the build's fingerprint read them (regular files
+        # only): cache keys of files that are cache hits need no second read (see load_project).
+        self.digests: dict[str, bytes] = {}
+
+    def resolve(self, path: Path) -> Path:
+        """``path.resolve()``, resolving each folder once: most files of a project are not links,
+        and resolving thousands of paths one by one costs more than reading them."""
+        if path.name not in ("", ".", ".."):
+            folder = path.parent
+            real = self._folders.get(folder)
+            if real is None:
+                real = self._folders[folder] = folder.resolve()  # raises as path.resolve() would
+            try:
+                if not stat.S_ISLNK(os.lstat(path).st_mode):
+                    return real / path.name
+            except OSError:
+                pass  # missing or unreadable: resolved the slow way, which knows what to do
+        return path.resolve()
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix() if path.is_absolute() else path.as_posix()
@@ -99,7 +119,7 @@ class _Reader:
         """Resolve ``rel`` under the project; ``None`` (and a problem) if it escapes or loops."""
         path = (self.root / rel)
         try:
-            path.resolve().relative_to(self.root)
+            self.resolve(path).relative_to(self.root)
         except (RuntimeError, OSError):  # a symbolic link loop (RuntimeError before Python 3.13)
             loop = self._loop(path)
             name = "it" if loop == path else self.rel(loop)
@@ -186,9 +206,7 @@ class _Reader:
         if self.store is None:
             return self._yaml(rel, model, context)
         # A large curation file takes a few hundred milliseconds to check; keep the result by its bytes.
-        # (Sets in the context are written sorted: their repr's order changes from run to run.)
-        ctx = sorted((k, sorted(v) if isinstance(v, (set, frozenset)) else v) for k, v in (context or {}).items())
-        key = hashlib.sha256(f"{salt()}\0{rel}\0{model.__qualname__}\0{ctx!r}\0".encode() + data).hexdigest()
+        key = _yaml_key(rel, model, context, hashlib.sha256(data).digest())
         return self.cached("yaml", key, lambda: self._yaml(rel, model, context))
 
     def cached(self, kind: str, key: str, compute: Callable[[], T], keep: Callable[[T], bool] = lambda _: True) -> T:
@@ -226,13 +244,26 @@ class _Reader:
         return validate(model, doc, self.problems, context)
 
 
-def load_project(root: os.PathLike | str, store: Store | None = None) -> Project:
+def _yaml_key(rel: str, model: type[BaseModel], context: dict[str, Any] | None, digest: bytes) -> str:
+    """The cache key of a checked YAML file: curate's code, its path, model, context and the
+    SHA-256 of its bytes."""
+    # Sets in the context are written sorted: their repr's order changes from run to run.
+    ctx = sorted((k, sorted(v) if isinstance(v, (set, frozenset)) else v) for k, v in (context or {}).items())
+    return hashlib.sha256(f"{salt()}\0{rel}\0{model.__qualname__}\0{ctx!r}\0".encode() + digest).hexdigest()
+
+
+def load_project(root: os.PathLike | str, store: Store | None = None,
+                 digests: dict[str, bytes] | None = None) -> Project:
     """Load, clean and validate everything under ``content_sources/``.
 
     Args:
         root: The project folder (holding ``content_sources/`` and ``docs/``).
         store: Cache of cleaned sources by the digest of their bytes (see
             :mod:`curate.cache`); none means every source is read and cleaned.
+        digests: Project-relative path → SHA-256 of the bytes of each regular file
+            under ``content_sources/``, as the build's fingerprint just read them
+            (:func:`curate.cache.fingerprint`): a source or intro found in the cache
+            under them is not read again. What is not found is read, and keyed, anew.
 
     Returns:
         The loaded project; ``project.warnings`` holds non-fatal problems.
@@ -243,6 +274,7 @@ def load_project(root: os.PathLike | str, store: Store | None = None) -> Project
     """
     r = _Reader(Path(root))
     r.store = store
+    r.digests = dict(digests or {})
     curation = r.yaml(CURATION, CurationFile, context={"reserved_ids": RESERVED_IDS})
     glossary_file = r.yaml(GLOSSARY, GlossaryFile, required=False)
     # Term names are known when the glossary is absent (there are none) or every term was read.
@@ -286,7 +318,7 @@ def _intros(r: _Reader, curation: Validated[CurationFile], site: SiteSpec,
         path = r.inside(rel)
         if path is None:
             continue
-        if r.exists(rel) and not path.resolve().is_relative_to(pages_dir):
+        if r.exists(rel) and not r.resolve(path).is_relative_to(pages_dir):
             # A link inside the project, but to a source article or another file: not an intro.
             link = next(p for p in [path, *path.parents] if p.is_symlink())
             r.problems.append(Problem(rel, 0, "", f"{'it' if link == path else r.rel(link)} is a symbolic link to "
@@ -312,11 +344,22 @@ def _intro_cached(r: _Reader, rel: str, titles: list[str], home: bool) -> str | 
     """An intro's text, its decoding notes and heading warnings, through the cache (by its bytes and titles)."""
     if r.store is None:
         return _intro(r, rel, titles, home)
-    data = r.read_bytes(rel)
+
+    def key_of(digest: bytes) -> str:
+        return hashlib.sha256(f"{salt()}\0{rel}\0{titles!r}\0{home}\0".encode() + digest).hexdigest()
+
+    known = r.digests.get(rel)
+    if known is not None:
+        hit = r.store.get("intros", key_of(known), tuple)
+        if hit is not None and len(hit) == 3:
+            text, problems, warnings = hit
+            r.problems += problems
+            r.warnings += warnings
+            return text
+    data = r.read_bytes(rel)  # a miss: keyed by the bytes read now, as the intro is made from them
     if data is None:
         return None
-    key = hashlib.sha256(f"{salt()}\0{rel}\0{titles!r}\0{home}\0".encode() + data).hexdigest()
-    return r.cached("intros", key, lambda: _intro(r, rel, titles, home))
+    return r.cached("intros", key_of(hashlib.sha256(data).digest()), lambda: _intro(r, rel, titles, home))
 
 
 # Headings curate adds to the pages an intro appears on (see curate.pages).
@@ -372,7 +415,7 @@ def _load_sources(r: _Reader) -> list[Source]:
         return []
     sources: list[Source] = []
     ids: dict[str, str] = {}
-    for path in sorted(folder.iterdir()):
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):  # as Paths sort, without their slow comparison
         name = path.name
         if name.startswith(".") or name.endswith(META_SUFFIX):
             continue
@@ -436,36 +479,169 @@ def _front_matter(r: _Reader, rel: str, reader: Reader, text: str) -> tuple[Vali
     return validate(SourceMeta, doc, r.problems), False, fm.body, fm.body_first_line
 
 
+# A cached source is kept in two entries under one key: its facts (id, metadata, title, section ids and
+# headings: what loading, the index and the lists of pages need) and its text (the snapshot and every
+# passage: what only a page drafted anew needs). A build that finds its drafts in the cache reads no text.
+SOURCE_TEXT = "source-text"
+
+
+def _source_key(r: _Reader, rel: str, stem: str, fresh: bool = False) -> tuple[str, bytes | None] | None:
+    """Digest of curate's code and the SHA-256 of a source's snapshot and metadata bytes, and the
+    metadata's SHA-256 (``None`` without a metadata file); ``None`` when a file cannot be read.
+
+    ``fresh`` reads the files now rather than taking the fingerprint's digests (see
+    :func:`load_project`): a source that is cleaned anew is keyed by the bytes it is made from.
+    """
+    h = hashlib.sha256(salt().encode() + b"\0" + rel.encode() + b"\0")
+    digest: bytes | None = None
+    for part in (rel, f"{ARTICLES_DIR}/{stem}{META_SUFFIX}"):
+        digest = None if fresh else r.digests.get(part)
+        if digest is None:
+            path = r.root / part
+            if path.is_file() and _within(r, path):
+                try:
+                    digest = hashlib.sha256(path.read_bytes()).digest()
+                except OSError:
+                    return None
+        h.update(b"0" if digest is None else b"1" + digest)
+    return h.hexdigest(), digest
+
+
+def _within(r: _Reader, path: Path) -> bool:
+    """Whether a file is no link, or a link that stays in the project (never read through one that leaves)."""
+    if not path.is_symlink():
+        return True
+    try:
+        return path.resolve().is_relative_to(r.root)
+    except (RuntimeError, OSError):
+        return False
+
+
 def _load_source_cached(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> Source | None:
     """:func:`_load_source` through the source cache: a source whose snapshot and metadata bytes
-    are as when it was last cleaned is taken from the cache, with the problems and warnings it gave."""
-    if r.store is None:
+    are as when it was last cleaned is taken from the cache, with the problems and warnings it gave.
+
+    What comes from the cache is a :class:`_CachedSource`: its text and passages are read from
+    the cache only when a page drafted anew asks for them.
+    """
+    store = r.store
+    if store is None:
         return _load_source(r, reader, rel, sid, stem)
-    h = hashlib.sha256(salt().encode() + b"\0" + rel.encode() + b"\0")
-    for part in (rel, f"{ARTICLES_DIR}/{stem}{META_SUFFIX}"):
-        try:
-            path = r.root / part
-            h.update(b"1" + path.read_bytes() if path.is_file() and not path.is_symlink() else b"0")
-        except OSError:
-            return _load_source(r, reader, rel, sid, stem)  # unreadable: the loader reports it
-    key = h.hexdigest()
-
-    def load() -> tuple[Source | None, list[tuple[str, int]]]:
+    keys = _source_key(r, rel, stem)
+    if keys is None:
+        return _load_source(r, reader, rel, sid, stem)  # unreadable: the loader reports it
+    key, meta_digest = keys
+    hit = store.get("sources", key, tuple) if store.has(SOURCE_TEXT, key) else None
+    if hit is not None and len(hit) == 3 and isinstance(hit[0], tuple) and len(hit[0]) == 2:
+        (facts, left_out), problems, warnings = hit
+        r.problems += problems
+        r.warnings += warnings
+        store.keep(SOURCE_TEXT, key)
+        if meta_digest is not None:
+            # The checked metadata stays cached too: when only the article's text changes, its
+            # metadata is not checked again (the first check of a build pays for the schema).
+            store.keep("yaml", _yaml_key(f"{ARTICLES_DIR}/{stem}{META_SUFFIX}", SourceMeta, None, meta_digest))
+        source: Source | None = _CachedSource(facts, _TextLoader(store, key, r.root, reader, rel, sid, stem))
+    else:
+        if r.digests:
+            keys = _source_key(r, rel, stem, fresh=True)  # a miss: keyed by the bytes it is made from
+            if keys is None:
+                return _load_source(r, reader, rel, sid, stem)
+            key = keys[0]
+        n_problems, n_warnings = len(r.problems), len(r.warnings)
         source = _load_source(r, reader, rel, sid, stem)
-        return source, r.left_out.get(sid, [])
-
-    value = r.cached("sources", key, load, keep=lambda v: isinstance(v, tuple) and v[0] is not None)
-    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], (Source, type(None)))):
-        return _load_source(r, reader, rel, sid, stem)  # pragma: no cover - signed entries have this shape
-    source, r.left_out[sid] = value
+        left_out = r.left_out.get(sid, [])
+        if source is not None:
+            store.put(SOURCE_TEXT, key, _source_text(source))  # first: facts never outlive their text
+            store.put("sources", key, ((_source_facts(source), left_out), r.problems[n_problems:],
+                                       r.warnings[n_warnings:]))
+    r.left_out[sid] = left_out
     if source is not None:
         r.source_keys[sid] = key
     return source
 
 
+def _source_facts(source: Source) -> tuple:
+    return (source.id, source.path_rel, source.meta, source.title, [(s.id, s.heading, s.line) for s in source.sections])
+
+
+def _source_text(source: Source) -> tuple:
+    return (source.text, source.dropped, [s.passages for s in source.sections])
+
+
+class _TextLoader:
+    """Reads a cached source's text and passages from the cache; failing that (the entry was deleted
+    or damaged during the build), loads and cleans the source again."""
+
+    def __init__(self, store: Store, key: str, root: Path, reader: Reader, rel: str, sid: str, stem: str):
+        self.store, self.key, self.root = store, key, root
+        self.reader, self.rel, self.sid, self.stem = reader, rel, sid, stem
+
+    def __call__(self, sections: int) -> tuple:
+        hit = self.store.get(SOURCE_TEXT, self.key, tuple)
+        if hit is not None and len(hit) == 3 and len(hit[2]) == sections:
+            return hit
+        fresh = _Reader(self.root)
+        source = _load_source(fresh, self.reader, self.rel, self.sid, self.stem)
+        keys = _source_key(fresh, self.rel, self.stem, fresh=True)
+        if source is None or keys is None or keys[0] != self.key or len(source.sections) != sections:
+            raise ContentError([Problem(self.rel, 0, "", "the file changed while curate was building",
+                                        "run the build again")])
+        return _source_text(source)
+
+
+class _CachedSection(Section):
+    """A section of a :class:`_CachedSource`: its passages are read when first asked for."""
+
+    def __init__(self, owner: _CachedSource, section_id: str, heading: str, line: int):
+        self.id, self.heading, self.line = section_id, heading, line
+        self._owner = owner
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for attributes the instance does not have: the passages, until they are read.
+        if name == "passages" and "_owner" in self.__dict__:
+            self._owner.read_text()
+            return self.__dict__["passages"]
+        raise AttributeError(name)
+
+    def __reduce__(self) -> tuple:
+        return (Section, (self.id, self.heading, self.line, self.passages))  # pickled and copied as a plain one
+
+
+class _CachedSource(Source):
+    """A source from the cache: its facts at once, its text and passages when first asked for.
+
+    It behaves as the :class:`~curate.model.Source` it was cached from (every attribute is
+    there when read); pickled or copied, it becomes one.
+    """
+
+    def __init__(self, facts: tuple, load_text: Callable[[int], tuple]):
+        self.id, self.path_rel, self.meta, self.title, sections = facts
+        self.sections = [_CachedSection(self, *s) for s in sections]
+        self._load_text = load_text
+
+    def read_text(self) -> None:
+        """Read the text and passages now (once)."""
+        if "text" in self.__dict__:
+            return
+        text, dropped, passages = self._load_text(len(self.sections))
+        for section, section_passages in zip(self.sections, passages, strict=True):
+            section.passages = section_passages
+        self.text, self.dropped = text, dropped
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("text", "dropped") and "_load_text" in self.__dict__:
+            self.read_text()
+            return self.__dict__[name]
+        raise AttributeError(name)
+
+    def __reduce__(self) -> tuple:
+        return (Source, (self.id, self.path_rel, self.text, self.meta, self.title,
+                         [Section(s.id, s.heading, s.line, s.passages) for s in self.sections], self.dropped))
+
+
 def _load_source(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> Source | None:
     meta_rel = f"{ARTICLES_DIR}/{stem}{META_SUFFIX}"
-    meta = SourceMeta()
     meta_doc: Validated[SourceMeta] | None = None
     if r.exists(meta_rel):
         meta_doc = r.yaml(meta_rel, SourceMeta)
@@ -473,6 +649,8 @@ def _load_source(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> S
         if meta_doc is None or not meta_doc.ok("encoding"):
             return None
         meta = meta_doc.value
+    else:
+        meta = SourceMeta()  # made only when needed: the first model made in a build pays for its schema
     text = r.read_source_text(rel, reader, meta.encoding)
     if text is None:
         return None

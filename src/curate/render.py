@@ -7,6 +7,7 @@ Markdown is passed through unchanged apart from glossary links.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -438,6 +439,12 @@ def _escape_run(text: str, start: int, end: int) -> str:
     return (" " + run) if start and text[start:start + 1] in (" ", "\t") and run else run
 
 
+@functools.lru_cache(maxsize=1024)
+def _insertions_pattern(insertions: tuple[str, ...]) -> re.Pattern[str]:
+    """``[insertion]`` for any of ``insertions`` (given longest first, so the longest wins)."""
+    return re.compile(r"\[(" + "|".join(re.escape(i) for i in insertions) + r")\]")
+
+
 def sentence_markdown(sentence: str, insertions: frozenset[str] | set[str] = frozenset()) -> str:
     """A sentence taken from a built page (plain text) as escaped Markdown, its editor's
     insertions marked again as :func:`insertion` (backlink context).
@@ -453,11 +460,12 @@ def sentence_markdown(sentence: str, insertions: frozenset[str] | set[str] = fro
         parts += [_escape_run(sentence, start, m.start()), insertion(m.group(1))]
         start = m.end()
     rest = sentence[start:]
+    # Only the insertions this sentence holds can match: the pattern of a few is cached, where one of
+    # every insertion of the page would be compiled anew for each sentence (re's cache is too small).
     if insertions and "[" in rest:
-        pattern = re.compile(r"\[(" + "|".join(re.escape(i) for i in sorted(insertions, key=len, reverse=True))
-                             + r")\]")
+        present = sorted((i for i in insertions if f"[{i}]" in rest), key=lambda i: (-len(i), i))
         pos = 0
-        for m in pattern.finditer(rest):
+        for m in _insertions_pattern(tuple(present)).finditer(rest) if present else ():
             parts += [_escape_run(rest, pos, m.start()), insertion(m.group(1))]
             pos = m.end()
         parts.append(_escape_run(rest, pos, len(rest)))

@@ -50,9 +50,10 @@ import os
 import re
 import shutil
 import signal
+import stat
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -215,17 +216,21 @@ def looks_generated(data: bytes) -> bool:
     return data.startswith(b"---\n") and end > 0 and _GENERATED_MARK in data[3:end + 1]
 
 
-def plan_writes(docs: Path, files: dict[str, bytes], edit_sources: dict[str, str], nav: list,
-                force: bool = False) -> WritePlan:
+def plan_writes(docs: Path, files: Mapping[str, bytes], edit_sources: dict[str, str], nav: list,
+                force: bool = False, expected: Mapping[str, str] | None = None) -> WritePlan:
     """Compare what a build would write with what ``docs/`` holds.
 
     Args:
         docs: The docs folder.
-        files: ``docs/``-relative path → bytes the build would write.
+        files: ``docs/``-relative path → bytes the build would write (read only
+            for pages it must: see ``expected``).
         edit_sources: Path → content_sources file to edit instead.
         nav: Nav to record in the manifest.
         force: Overwrite hand-edited pages (after a backup); without a
             manifest, also pages that carry curate's ``generated: true`` mark.
+        expected: Path → SHA-256 of the bytes ``files`` holds for it, where known
+            without making them (:attr:`curate.build.BuildPlan.expected`): a page on
+            disk with that hash is unchanged, and its bytes are never asked for.
 
     Returns:
         The plan; nothing is written.
@@ -242,19 +247,33 @@ def plan_writes(docs: Path, files: dict[str, bytes], edit_sources: dict[str, str
     changes: list[Change] = []
     problems: list[Problem] = []
     orphans: list[str] = []
+    inside = _InsideCache(root)
+    expected = expected or {}
+    hashes: dict[str, str] = {}
+    made: set[str] = set()  # pages whose bytes were asked for: their own hash, not the expected one
+
+    def new_bytes(path: str) -> bytes:
+        made.add(path)
+        return files[path]
+
+    def new_sha(path: str) -> str:
+        if path not in hashes:
+            hashes[path] = expected[path] if path in expected and path not in made else sha256(files[path])
+        return hashes[path]
+
     for path in sorted(files):
         target = docs / path
-        if not SAFE_PATH.match(path) or not _inside(root, target):
+        if not SAFE_PATH.match(path) or not inside(target):
             problems.append(Problem(f"docs/{path}", 0, "",
                                     "refusing to write a file outside docs/ or with an unsafe name"))
             continue
-        data = files[path]
         edit = edit_sources.get(path, "")
-        if target.is_symlink() or (target.exists() and not target.is_file()):
-            changes.append(Change(path, "not-owned", data, edit=edit))
+        kind = _file_kind(target)
+        if kind == "other":  # a symbolic link (even a broken one), a folder, a device…
+            changes.append(Change(path, "not-owned", new_bytes(path), edit=edit))
             continue
-        if not target.exists():
-            changes.append(Change(path, "create", data, edit=edit))
+        if kind == "missing":
+            changes.append(Change(path, "create", new_bytes(path), edit=edit))
             continue
         try:
             current = target.read_bytes()
@@ -262,12 +281,18 @@ def plan_writes(docs: Path, files: dict[str, bytes], edit_sources: dict[str, str
             problems.append(Problem(f"docs/{path}", 0, "", f"cannot be read ({exc.strerror or exc})",
                                     "make it readable (chmod u+rw), then run 'curate build' again"))
             continue
-        seen = sha256(current)
+        seen = sha256(current) if path in expected else None
+        if seen is not None and seen == expected[path]:  # the bytes it would write, without making them
+            changes.append(Change(path, "unchanged", edit=edit, seen=seen))
+            continue
+        data = new_bytes(path)
+        if current == data:  # most pages in most builds: the new bytes' hash is the file's
+            changes.append(Change(path, "unchanged", edit=edit, seen=new_sha(path)))
+            continue
+        seen = seen or sha256(current)
         entry = old.files.get(path)
         lf = _lf(current)
-        if current == data:
-            changes.append(Change(path, "unchanged", edit=edit, seen=seen))
-        elif lf is not None and (lf == data or (entry is not None and sha256(lf) == entry.get("sha256"))):
+        if lf is not None and (lf == data or (entry is not None and sha256(lf) == entry.get("sha256"))):
             changes.append(Change(path, "update", data, edit=edit, seen=seen, note="crlf"))
         elif entry is None:
             if manifest_missing and looks_generated(current):
@@ -283,7 +308,7 @@ def plan_writes(docs: Path, files: dict[str, bytes], edit_sources: dict[str, str
             changes.append(Change(path, "update", data, edit=edit, seen=seen))
     for path in sorted(set(old.files) - set(files)):
         target = docs / path
-        if not SAFE_PATH.match(path) or not _inside(root, target) or not target.is_file():
+        if not SAFE_PATH.match(path) or not inside(target) or not target.is_file():
             continue
         current = target.read_bytes()
         recorded = old.files[path].get("sha256")
@@ -304,9 +329,39 @@ def plan_writes(docs: Path, files: dict[str, bytes], edit_sources: dict[str, str
         changes = [c for c in changes if c.path not in orphans]
     if problems:
         raise ContentError(problems)
-    new_files = {p: {"sha256": sha256(files[p]), "edit": edit_sources.get(p, "")} for p in sorted(files)
+    new_files = {p: {"sha256": new_sha(p), "edit": edit_sources.get(p, "")} for p in sorted(files)
                  if SAFE_PATH.match(p)}
     return WritePlan(changes, Manifest(new_files, nav))
+
+
+def _file_kind(target: Path) -> str:
+    """``file`` (a regular file, not a link), ``missing`` or ``other``, from one ``lstat``.
+
+    A link to a file is ``other``, as are folders; a link that leads nowhere is ``other`` too (it
+    is there, and not curate's). The errors :meth:`pathlib.Path.exists` takes for "not there"
+    (a parent that is a file, a loop) give ``missing``, as they did when this asked it.
+    """
+    try:
+        mode = os.lstat(target).st_mode
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            return "missing"
+        raise
+    return "file" if stat.S_ISREG(mode) else "other"
+
+
+class _InsideCache:
+    """:func:`_inside` for many pages of few folders: each folder is resolved once per plan."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.folders: dict[Path, bool] = {}
+
+    def __call__(self, target: Path) -> bool:
+        folder = target.parent
+        if folder not in self.folders:
+            self.folders[folder] = _inside(self.root, target)
+        return self.folders[folder]
 
 
 def _inside(root: Path, target: Path) -> bool:

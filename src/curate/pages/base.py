@@ -17,6 +17,7 @@ everything before they resolve links):
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import hashlib
 import json
@@ -25,11 +26,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ..linking import FoundLink, GlossaryLinker, TermLink
 from ..model import PageSpec, Project, Source
+from ..render import PageDraft
 from ..slugs import unique_anchors
 
 if TYPE_CHECKING:
     from ..cache import Store
-    from ..render import PageDraft
 
 
 class PageKind(enum.Enum):
@@ -181,13 +182,79 @@ class Builder:
         return []
 
 
+#: The parts of a draft only its page's text needs (and ``curate check``'s link report): cached
+#: apart from the rest (``draft-body``), and read only when the page is rendered. A build whose
+#: pages are mostly unchanged reads the facts the second pass needs (titles, mentions, links,
+#: quotations) and renders only what changed (see :attr:`curate.build.BuildPlan.expected`).
+DRAFT_BODY_FIELDS = ("front_matter", "head", "prose", "references", "prose_headings", "prose_marks",
+                     "prose_captions", "_front_matter_text")
+DRAFT_BODY = "draft-body"
+
+
+def _plain_draft(fields: dict) -> PageDraft:
+    """A :class:`~curate.render.PageDraft` with these fields (how a :class:`_CachedDraft` pickles)."""
+    draft = PageDraft.__new__(PageDraft)
+    draft.__dict__.update(fields)
+    return draft
+
+
+class _BodyLoader:
+    """Reads a cached draft's body; one that cannot be read (the cache was deleted or changed
+    while the build ran) is an error that names the cure, and its draft is dropped so the next
+    build makes it again."""
+
+    def __init__(self, store: Store, key: str):
+        self.store, self.key = store, key
+
+    def __call__(self) -> dict:
+        body = self.store.get(DRAFT_BODY, self.key, dict)
+        if body is None or set(body) != set(DRAFT_BODY_FIELDS):
+            from ..cache import CACHE_DIR
+            from ..errors import ContentError, Problem
+
+            self.store.drop("drafts", self.key)
+            raise ContentError([Problem(f"{CACHE_DIR}/{DRAFT_BODY}/", 0, "", "a cached page draft could not be "
+                                        "read back during the build (the cache was deleted or changed meanwhile?)",
+                                        "run the build again")])
+        return body
+
+
+class _CachedDraft(PageDraft):
+    """A draft from the cache: its facts at once, its body (:data:`DRAFT_BODY_FIELDS`) when first
+    asked for. Pickled or copied, it becomes the plain draft it stands for."""
+
+    def __init__(self, facts: dict, load_body: _BodyLoader):
+        self.__dict__.update(facts)
+        self.__dict__["_load_body"] = load_body
+
+    def _read_body(self) -> None:
+        if "_load_body" in self.__dict__ and "prose" not in self.__dict__:
+            self.__dict__.update(self.__dict__["_load_body"]())
+
+    def __getattr__(self, name: str) -> object:
+        # Only called for attributes the instance lacks: the body's, until it is read.
+        if name in DRAFT_BODY_FIELDS and "_load_body" in self.__dict__:
+            self._read_body()
+            return self.__dict__[name]
+        raise AttributeError(name)
+
+    def front_matter_text(self) -> str:
+        self._read_body()  # the body holds the YAML made with the draft (a class default would hide it)
+        return super().front_matter_text()
+
+    def __reduce__(self) -> tuple:
+        self._read_body()
+        return (_plain_draft, ({k: v for k, v in self.__dict__.items() if k != "_load_body"},))
+
+
 class DraftCache:
     """Drafts of earlier builds by the digest of their inputs.
 
-    Backed by a :class:`curate.cache.Store` (``.curate-cache/drafts/``) when
-    given one, else by a dict that lives for one build. ``get`` returns a draft
-    made from exactly the inputs ``key`` names, or ``None``; keys start with
-    :func:`curate.cache.salt`, so new code never reuses an old draft.
+    Backed by a :class:`curate.cache.Store` (``.curate-cache/drafts/`` and
+    ``draft-body/``: see :data:`DRAFT_BODY_FIELDS`) when given one, else by a dict
+    that lives for one build. ``get`` returns a draft made from exactly the inputs
+    ``key`` names, or ``None``; keys start with :func:`curate.cache.salt`, so new
+    code never reuses an old draft.
     """
 
     def __init__(self, store: Store | None = None):
@@ -198,22 +265,34 @@ class DraftCache:
         self.salt = salt()
         self.hits = 0
         self.misses = 0
+        self._keys: dict[int, tuple[PageDraft, str]] = {}
 
     def get(self, key: str) -> PageDraft | None:
         key = digest(self.salt, key)
         draft = self.memory.get(key)
-        if draft is None and self.store is not None:
-            from ..render import PageDraft
-
-            draft = self.store.get("drafts", key, PageDraft)
+        if draft is None and self.store is not None and self.store.has(DRAFT_BODY, key):
+            facts = self.store.get("drafts", key, dict)
+            if facts is not None and not set(facts) & set(DRAFT_BODY_FIELDS) and "path" in facts:
+                draft = _CachedDraft(facts, _BodyLoader(self.store, key))
+                self.store.keep(DRAFT_BODY, key)
         if draft is None:
             self.misses += 1
         else:
             self.hits += 1
+            self._keys[id(draft)] = (draft, key)
         return draft
 
     def put(self, key: str, draft: PageDraft) -> None:
         key = digest(self.salt, key)
         self.memory[key] = draft
+        self._keys[id(draft)] = (draft, key)
         if self.store is not None:
-            self.store.put("drafts", key, draft)
+            fields = {f.name: getattr(draft, f.name) for f in dataclasses.fields(draft)}
+            # The body first: facts on disk always have their body (get() also asks has()).
+            self.store.put(DRAFT_BODY, key, {f: fields[f] for f in DRAFT_BODY_FIELDS})
+            self.store.put("drafts", key, {f: v for f, v in fields.items() if f not in DRAFT_BODY_FIELDS})
+
+    def key_of(self, draft: PageDraft) -> str | None:
+        """The key this draft was taken from or put into the cache under (salted), or ``None``."""
+        entry = self._keys.get(id(draft))
+        return entry[1] if entry is not None and entry[0] is draft else None

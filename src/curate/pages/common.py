@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import render
+from ..mkdocs_config import html_text
 from .base import LinkIndex
 
 HOME = "index.md"
@@ -15,17 +16,6 @@ TAGS_DIR = "tags"
 # Size limits, so no page grows with the size of the site (a small site is not affected):
 LIST_MAX = 60      # pages or sources listed in full on the home page and the sources index
 BACKLINKS_MAX = 20  # "Pages that link here" entries shown on a page
-
-
-def html_text(text: str) -> str:
-    """``text`` safe in HTML element text and in a double-quoted attribute (``& < > "`` as entities).
-
-    MkDocs with Material, and Zensical, put a page's front-matter ``title`` and ``description``
-    and the navigation's titles into HTML as they are (``<title>``, the header, the nav,
-    ``<meta name="description" content="…">``), so curate writes them HTML-safe: they show
-    exactly as written and never become markup, with no hook needed.
-    """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def front_matter(title: str, description: str, edit: str, inputs: list[str], **extra: object) -> dict:
