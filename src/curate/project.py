@@ -817,8 +817,12 @@ def _chosen_paragraphs(r: _Reader, ref: SectionRef, source: Source, line: int, k
     :attr:`SectionRef.paragraphs` (``skip`` turned into the paragraphs kept); ``None`` after a problem."""
     section = source.section(ref.section)
     assert section is not None  # the caller found it
-    n = len(section.passages)
     numbers = ref.paragraphs or ref.skip
+    if not numbers:
+        # The whole section: its paragraphs need not be counted, so a cached source's passages
+        # stay unread until a page is drafted anew.
+        return SectionRef(source.id, section.id, line)
+    n = len(section.passages)
     beyond = [k for k in numbers if k > n]
     if beyond:
         what = "paragraph" if len(beyond) == 1 else "paragraphs"
