@@ -428,3 +428,54 @@ def test_a_citation_mark_joins_the_word_before_it_across_a_soft_line_break(tmp_p
     root = make(tmp_path, intro=written)
     commands.build(root)
     assert shown in page(root)
+
+
+# --- hostile values (each found by the hostile-input pass) ---------------------------------------
+
+LONG = "1" * 5000  # more digits than int() converts (Python refuses above 4300)
+
+
+@pytest.mark.parametrize("sections, line, message", [
+    # Counted out, this range held the machine's memory for a minute until the kernel killed curate.
+    ("      - section: llama#licence\n        paragraphs: 1-99999999999", 9,
+     "'1-99999999999' in 'paragraphs' goes beyond paragraph 9999, more paragraphs than any section holds"),
+    (f"      - section: llama#licence\n        paragraphs: [{LONG}]", 9,
+     f"'{LONG[:20]}…' in 'paragraphs' goes beyond paragraph 9999, more paragraphs than any section holds"),
+    # str.isdigit() takes these, int() refuses '²'; paragraph numbers are ASCII digits as the anchors are.
+    ("      - section: llama#licence\n        paragraphs: '٢'", 9,
+     "'٢' in 'paragraphs' is not a paragraph number or range"),
+    ("      - llama#licence--p²", 9, "source 'llama' has no section 'licence--p²'"),
+    (f"      - llama#licence--p{LONG}", 9,
+     f"section 'licence' of source 'llama' has 4 paragraphs; there is no paragraph {LONG[:20]}…"),
+])
+def test_a_hostile_paragraph_number_is_an_error_not_a_hang_or_a_crash(tmp_path, sections, line, message):
+    found = problems(make(tmp_path, sections))
+    assert [(p.file, p.line, p.message) for p in found] == [(CURATION, line, message)]
+    assert found[0].hint
+
+
+@pytest.mark.parametrize("anchor, message", [
+    ("licence--p²", "source 'llama' has no section 'licence--p²'"),
+    (f"licence--p{LONG}", f"section 'licence' of source 'llama' has 4 paragraphs; there is no paragraph {LONG[:20]}…"),
+    ("licence--p00", "section 'licence' of source 'llama' has 4 paragraphs; there is no paragraph 00"),
+])
+def test_a_citation_with_a_hostile_paragraph_number_is_an_error_not_a_crash(tmp_path, anchor, message):
+    found = problems(make(tmp_path, intro=f"Text [@llama#{anchor}].\n"))
+    assert [(p.file, p.line, p.message) for p in found] == [(INTRO, 1, f"citation [@llama#{anchor}]: {message}")]
+
+
+@pytest.mark.parametrize("sections, line, message", [
+    ("      - section: llama#licence\n        paragraphs: 1-2\n      - section: llama#licence\n        paragraphs: 2-3",
+     11, "paragraph 2 of section 'licence' of source 'llama' is already chosen for page 'what-is-llama' "
+         "(line 9), so the page would show it twice"),
+    ("      - llama#licence\n      - llama#licence--p4", 10,
+     "paragraph 4 of section 'licence' of source 'llama' is already chosen for page 'what-is-llama' "
+     "(line 9), so the page would show it twice"),
+    ("      - llama\n      - llama#licence", 10,
+     "paragraphs 1-4 of section 'licence' of source 'llama' are already chosen for page 'what-is-llama' "
+     "(line 9), so the page would show them twice"),
+])
+def test_a_paragraph_chosen_twice_for_a_page_is_an_error_not_shown_twice(tmp_path, sections, line, message):
+    found = problems(make(tmp_path, sections))
+    assert [(p.file, p.line, p.message, p.hint) for p in found] == [
+        (CURATION, line, message, "choose each paragraph once: take it out of one of the two entries")]

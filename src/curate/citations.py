@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from .errors import Problem, did_you_mean
 from .model import Passage, Section, Source
+from .schema import paragraph_anchor
 
 #: A bracketed run that starts with ``@``: one or more citations (``[@a#x; @b#y]``).
 _BRACKET = re.compile(r"\[@([^\[\]\n]*)\]")
@@ -207,17 +208,18 @@ def resolve(citation: Citation, sources: dict[str, Source]) -> Target | str:
     section = source.section(citation.section)
     if section is not None:
         return Target(source, section, None)
-    base, sep, number = citation.section.rpartition("--p")
-    section = source.section(base) if sep and number.isdigit() else None
-    if section is not None:
+    anchor = paragraph_anchor(citation.section)
+    section = source.section(anchor[0]) if anchor is not None else None
+    if anchor is not None and section is not None:
+        _, number, written = anchor
         n = len(section.passages)
-        if 1 <= int(number) <= n:
-            return Target(source, section, section.passages[int(number) - 1])
+        if 1 <= number <= n:
+            return Target(source, section, section.passages[number - 1])
         anchors = section.passages[0].anchor + (f" … {section.passages[-1].anchor}" if n > 1 else "")
         return (f"section '{section.id}' of source '{source.id}' has {n} paragraph{'s' if n != 1 else ''}; "
-                f"there is no paragraph {int(number)}\ncite {'one of ' if n > 1 else ''}{anchors}")
+                f"there is no paragraph {written}\ncite {'one of ' if n > 1 else ''}{anchors}")
     ids = [s.id for s in source.sections]
-    if sep and number.isdigit():
+    if anchor is not None:
         ids = [p.anchor for s in source.sections for p in s.passages]
     return (f"source '{source.id}' has no section '{citation.section}'\n"
             + (did_you_mean(citation.section, ids) or "its sections are: " + ", ".join(s.id for s in source.sections)))

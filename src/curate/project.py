@@ -47,7 +47,7 @@ from .model import (
 )
 from .pages import reserved_ids
 from .readers import Reader, reader_for, source_suffixes
-from .schema import CONTENT_DIR, PAGES_DIR, CurationFile, GlossaryFile, number_ranges
+from .schema import CONTENT_DIR, PAGES_DIR, CurationFile, GlossaryFile, number_ranges, paragraph_anchor
 from .slugs import file_slug, slugify
 from .yamlio import Validated, compose, validate
 
@@ -541,6 +541,7 @@ def _pages(r: _Reader, curation: Validated[CurationFile], sources: dict[str, Sou
             continue
         seen[page.id] = curation.line("pages", i, "id")
         refs: list[SectionRef] = []
+        chosen: dict[tuple[str, str, int], int] = {}  # (source, section, paragraph) -> line that chose it
         for j, ref in enumerate(page.sections if curation.ok("pages", i, "sections") else []):
             key = f"pages[{i}].sections[{j}]"
             line = ref.line or curation.line("pages", i, "sections", j)
@@ -558,19 +559,20 @@ def _pages(r: _Reader, curation: Validated[CurationFile], sources: dict[str, Sou
                                           "gets nothing from it", f"see the warning on {source.path_rel}"))
                 continue
             if not section_id:
-                refs.extend(SectionRef(source_id, s.id, line) for s in source.sections)
+                for s in source.sections:
+                    _choose(r, page, SectionRef(source_id, s.id, line), source, key, chosen, refs)
                 continue
             if source.section(section_id) is None and _paragraph_anchor(source, section_id) is not None:
                 resolved = _one_paragraph(r, ref, source, line, key)
                 if resolved is not None:
-                    refs.append(resolved)
+                    _choose(r, page, resolved, source, key, chosen, refs)
                 continue
-            base, sep, number = section_id.rpartition("--p")
-            base_section = source.section(base) if sep and number.isdigit() else None
-            if source.section(section_id) is None and base_section is not None:
+            anchor = paragraph_anchor(section_id)
+            base_section = source.section(anchor[0]) if anchor is not None else None
+            if source.section(section_id) is None and anchor is not None and base_section is not None:
                 n = len(base_section.passages)
-                r.problems.append(Problem(rel, line, key, f"section '{base}' of source '{source_id}' has {n} "
-                                          f"paragraph{'s' if n != 1 else ''}; there is no paragraph {int(number)}",
+                r.problems.append(Problem(rel, line, key, f"section '{base_section.id}' of source '{source_id}' has "
+                                          f"{n} paragraph{'s' if n != 1 else ''}; there is no paragraph {anchor[2]}",
                                           _paragraph_hint(source, base_section)))
                 continue
             if source.section(section_id) is None:
@@ -581,7 +583,7 @@ def _pages(r: _Reader, curation: Validated[CurationFile], sources: dict[str, Sou
                                               "feed the page another section"))
                     continue
                 ids = [s.id for s in source.sections]
-                if sep and number.isdigit():  # a paragraph's anchor whose section id is misspelt
+                if anchor is not None:  # a paragraph's anchor whose section id is misspelt
                     ids = [p.anchor for s in source.sections for p in s.passages]
                 r.problems.append(Problem(rel, line, key, f"source '{source_id}' has no section '{section_id}'",
                                           did_you_mean(section_id, ids) or
@@ -589,7 +591,7 @@ def _pages(r: _Reader, curation: Validated[CurationFile], sources: dict[str, Sou
                 continue
             resolved = _chosen_paragraphs(r, ref, source, line, key)
             if resolved is not None:
-                refs.append(resolved)
+                _choose(r, page, resolved, source, key, chosen, refs)
         page.sections = refs
         entries.append((i, page))
     slugs: dict[str, str] = {}
@@ -602,13 +604,38 @@ def _pages(r: _Reader, curation: Validated[CurationFile], sources: dict[str, Sou
     return entries
 
 
+def _choose(r: _Reader, page: PageSpec, ref: SectionRef, source: Source, key: str,
+            chosen: dict[tuple[str, str, int], int], refs: list[SectionRef]) -> None:
+    """Add ``ref`` to the page's ``refs`` unless it chooses a paragraph an earlier entry chose.
+
+    The page would show such a paragraph twice (near-duplicates of two sources are merged by
+    :mod:`curate.duplicates`; one paragraph chosen twice is an editor's slip).
+    """
+    section = source.section(ref.section)
+    assert section is not None  # the caller resolved it
+    numbers = ref.paragraphs or tuple(range(1, len(section.passages) + 1))
+    again = [k for k in numbers if (source.id, section.id, k) in chosen]
+    if again:
+        first = chosen[(source.id, section.id, again[0])]
+        many = len(again) > 1
+        r.problems.append(Problem(CURATION, ref.line, key,
+                                  f"paragraph{'s' if many else ''} {number_ranges(again)} of section '{section.id}' "
+                                  f"of source '{source.id}' {'are' if many else 'is'} already chosen for page "
+                                  f"'{page.id}' (line {first}), so the page would show {'them' if many else 'it'} "
+                                  "twice",
+                                  "choose each paragraph once: take it out of one of the two entries"))
+        return
+    chosen.update(((source.id, section.id, k), ref.line) for k in numbers)
+    refs.append(ref)
+
+
 def _paragraph_anchor(source: Source, anchor: str) -> tuple[Section, int] | None:
     """``(section, 1-based number)`` of the paragraph whose anchor is ``anchor`` (``what-is-llama--p2``)."""
-    base, sep, number = anchor.rpartition("--p")
-    section = source.section(base) if sep and number.isdigit() else None
-    if section is None or not 1 <= int(number) <= len(section.passages):
+    found = paragraph_anchor(anchor)
+    section = source.section(found[0]) if found is not None else None
+    if found is None or section is None or not 1 <= found[1] <= len(section.passages):
         return None
-    return section, int(number)
+    return section, found[1]
 
 
 def _paragraph_hint(source: Source, section: Section) -> str:

@@ -201,6 +201,38 @@ def number_ranges(numbers: tuple[int, ...] | list[int]) -> str:
 SECTION_KEYS = ("section", "paragraphs", "skip")
 _NUMBERS_HINT = "write paragraph numbers as 2, as a range 1-3, or as a list such as [1, 3] or [1-2, 4]"
 
+#: The highest paragraph number read. No section holds more paragraphs, and a number or range
+#: beyond it (``1-99999999999``) is refused before it is counted out or converted.
+MAX_PARAGRAPH = 9999
+# ASCII digits only, as in the anchors: str.isdigit() and \d also take '٢' and '²' (int() refuses '²').
+_DIGITS = "[0-9]+"
+
+
+def written_number(digits: str) -> str:
+    """A paragraph number as a message shows it: as written, cut to 20 characters."""
+    return digits if len(digits) <= 20 else digits[:20] + "…"
+
+
+def paragraph_anchor(anchor: str) -> tuple[str, int, str] | None:
+    """``(section id, number, number as written)`` of a paragraph anchor such as ``what-is-llama--p2``.
+
+    The number after the last ``--p`` is ASCII digits; one above :data:`MAX_PARAGRAPH` reads as
+    ``MAX_PARAGRAPH + 1``, a paragraph no section has, without converting a thousand digits.
+
+    Returns:
+        ``None`` when ``anchor`` does not end in ``--p`` and digits.
+    """
+    base, sep, digits = anchor.rpartition("--p")
+    if not sep or not re.fullmatch(_DIGITS, digits):
+        return None
+    return base, _number(digits), written_number(digits)
+
+
+def _number(digits: str) -> int:
+    """ASCII ``digits`` as a number, at most ``MAX_PARAGRAPH + 1`` (never a thousand digits converted)."""
+    value = digits.lstrip("0") or "0"
+    return int(value) if len(value) <= len(str(MAX_PARAGRAPH)) else MAX_PARAGRAPH + 1
+
 
 def _paragraph_numbers(value: Any, key: str) -> tuple[tuple[int, ...], int]:
     """``(numbers ascending, line)`` of ``paragraphs:`` or ``skip:``: ``2``, ``1-3``, ``"1-2, 4"``, ``[1, 3]``."""
@@ -215,10 +247,17 @@ def _paragraph_numbers(value: Any, key: str) -> tuple[tuple[int, ...], int]:
         if not isinstance(item, str):
             raise Invalid(f"'{key}' holds {kind_of(item)}, not a paragraph number", _NUMBERS_HINT)
         for part in text_of(item, key).split(","):
-            m = re.fullmatch(r"\s*(\d+)\s*(?:(?:-|–|\.\.)\s*(\d+)\s*)?", part)
+            m = re.fullmatch(rf"\s*({_DIGITS})\s*(?:(?:-|–|\.\.)\s*({_DIGITS})\s*)?", part)
             if m is None:
-                raise Invalid(f"'{part.strip()}' in '{key}' is not a paragraph number or range", _NUMBERS_HINT)
-            first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+                raise Invalid(f"'{written_number(part.strip())}' in '{key}' is not a paragraph number or range",
+                              _NUMBERS_HINT)
+            values = [_number(g) for g in m.groups() if g]
+            if max(values) > MAX_PARAGRAPH:
+                raise Invalid(f"'{written_number(part.strip())}' in '{key}' goes beyond paragraph {MAX_PARAGRAPH}, "
+                              "more paragraphs than any section holds",
+                              "number paragraphs as the section's page shows them: paragraph 2 of a section is "
+                              "its anchor <section id>--p2 on docs/sources/<source id>.md")
+            first, last = values[0], values[-1]
             if first < 1:
                 raise Invalid(f"'{part.strip()}' in '{key}': paragraphs are numbered from 1", _NUMBERS_HINT)
             if last < first:
@@ -487,4 +526,5 @@ class GlossaryFile(YamlModel):
 
 
 __all__ = ["CONTENT_DIR", "PAGES_DIR", "SOURCE_ORDERS", "Correction", "CurationFile", "GlossaryFile", "GlossaryTerm",
-           "PageSpec", "SECTION_KEYS", "SectionRef", "SiteSpec", "SourceMeta", "number_ranges"]
+           "MAX_PARAGRAPH", "PageSpec", "SECTION_KEYS", "SectionRef", "SiteSpec", "SourceMeta", "number_ranges",
+           "paragraph_anchor", "written_number"]
