@@ -719,6 +719,22 @@ def _glossary(r: _Reader, data: Validated[GlossaryFile], pages: list[PageSpec]) 
     return terms
 
 
+def glossary_names(root: os.PathLike | str) -> list[list[str]]:
+    """Each glossary term with its aliases, as ``curate build`` reads ``content_sources/glossary.yml``.
+
+    For a reader of the glossary outside a build (the MkDocs hook's search spellings): the file
+    is decoded, parsed and checked as a build does it (so ``no`` stays the text ``no``, not
+    YAML 1.1's false), and never raises for bad content: a term whose name was refused is left
+    out, and so are its aliases when they were refused. ``[]`` without a readable file.
+    """
+    r = _Reader(Path(root))
+    data = r.yaml(GLOSSARY, GlossaryFile, required=False)
+    if data is None:
+        return []
+    return [[term.term, *(term.aliases if data.ok("terms", i, "aliases") else [])]
+            for i, term in enumerate(data.value.terms) if data.ok("terms", i, "term")]
+
+
 def _unknown_page_hint(wanted: str, pages: list[PageSpec]) -> str:
     """``did you mean 'x'?`` for an unknown page id, naming the line of 'x' in case its id is the typo."""
     hint = did_you_mean(wanted, [p.id for p in pages])
