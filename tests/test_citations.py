@@ -503,3 +503,26 @@ def test_put_marks_puts_each_mark_at_its_own_placeholder_once():
     assert put_marks(text, [f"[{n}]" for n in range(12)]) == "".join(f"w{n}[{n}]" for n in range(12)) + \
         " <!--curate-cite-1-->"
     assert put_marks("a<!--curate-cite-99999999999999-->", ["[0]"]) == "a<!--curate-cite-99999999999999-->"
+
+
+@pytest.mark.parametrize("intro, line, message", [
+    ("See [the licence [@llama#licence--p1]](https://example.com/).\n", 1,
+     "'[@llama#licence--p1]' is in a link's text, where a citation is not read"),
+    ("One.\n\n<div markdown>\nIn a block [@llama#licence--p1].\n</div>\n", 4,
+     "'[@llama#licence--p1]' is in an HTML block, where a citation is not read"),
+    ("<div>\n<p>Raw\n[@llama#lead; @llama#licence]</p>\n</div>\n", 3,
+     "'[@llama#lead; @llama#licence]' is in an HTML block, where a citation is not read"),
+])
+def test_a_citation_where_it_would_show_as_typed_is_an_error(tmp_path, intro, line, message):
+    # These reached the built site as "[@llama#licence--p1]", the citation's syntax as text.
+    found = problems(make(tmp_path, intro=intro))
+    assert [(p.file, p.line, p.message) for p in found] == [(INTRO, line, message)]
+    assert found[0].hint
+
+
+def test_citation_syntax_meant_as_text_in_links_and_html_is_left_alone(tmp_path):
+    intro = ("See [how to write \\[@llama#x\\]](https://example.com/) and [`[@llama#y]`](https://example.com/).\n\n"
+             "<!-- [@llama#nowhere] a note to editors -->\n\n<pre>[@llama#z]</pre>\n")
+    root = make(tmp_path, intro=intro)
+    commands.build(root)
+    assert "<pre>[@llama#z]</pre>" in page(root)

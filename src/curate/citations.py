@@ -8,9 +8,10 @@ cites paragraph 2 of a section (the paragraph's anchor on the source's page),
 page's reference list like the marks on source passages (:mod:`curate.render`).
 
 Citations are read from the text a reader sees, with the project's Markdown parser
-(:mod:`curate.markdown_tokens`): one inside a code span or block, inside a link's text or
-written with an escaped bracket (``\\[@x]``) is text, left alone. A citation in a heading
-is an error (a mark there would be part of the heading's text and anchor).
+(:mod:`curate.markdown_tokens`): one inside a code span or block, or written with an
+escaped bracket (``\\[@x]``), is text, left alone. A citation in a heading is an error (a
+mark there would be part of the heading's text and anchor), and so is one in a link's text
+or an HTML block, where it would reach the reader as typed.
 
 At load (:func:`check`) every citation must name a source, a section and a paragraph that
 exist, and words the editor puts in quotation marks (“…” or "…") in a sentence that cites
@@ -89,7 +90,9 @@ class Reading:
         text: The text as parsed (CR line ends as LF); citation offsets refer to it.
         citations: Every citation, in reading order.
         malformed: ``(line, written)`` of each ``[@…]`` that is not a citation.
-        misplaced: ``(line, written)`` of each ``[@…]`` in a heading or an admonition's title.
+        misplaced: ``(line, written, where)`` of each ``[@…]`` where no citation is read:
+            ``heading`` (a heading or an admonition's title), ``link`` (a link's text) or
+            ``html`` (an HTML block, outside comments and code).
         sentences: The sentences of the text's prose paragraphs (not quoted, not in a
             footnote), in reading order.
     """
@@ -97,7 +100,7 @@ class Reading:
     text: str
     citations: list[Citation] = field(default_factory=list)
     malformed: list[tuple[int, str]] = field(default_factory=list)
-    misplaced: list[tuple[int, str]] = field(default_factory=list)
+    misplaced: list[tuple[int, str, str]] = field(default_factory=list)
     sentences: list[EditorSentence] = field(default_factory=list)
 
 
@@ -121,8 +124,8 @@ def read(text: str) -> Reading:
     for inline in doc.inlines():
         if inline.kind not in ("paragraph", "cell"):
             # A heading or an admonition's title is no place for a mark: it would show as typed.
-            out.misplaced += [(inline.line, m.group()) for run in inline.runs for m in _BRACKET.finditer(run.text)
-                              if m.start() not in run.escaped]
+            out.misplaced += [(inline.line, m.group(), "heading") for run in inline.runs
+                              for m in _BRACKET.finditer(run.text) if m.start() not in run.escaped]
             continue
         found: list[tuple[int, int, list[Citation]]] = []  # (start, end) in plain, citations
         for run in inline.runs:
@@ -146,9 +149,32 @@ def read(text: str) -> Reading:
                 if cites:
                     out.citations += cites
                     found.append((run.offset + m.start(), run.offset + m.end(), cites))
+        # A citation in a link's text is not read (the mark would be part of the link); it would show
+        # as typed, so it is named like one in a heading. One in a code span is meant as text.
+        for link in inline.links:
+            for m in _BRACKET.finditer(inline.plain, link.start, link.end):
+                if (_is_citation(m) and not any(a <= m.start() < b for a, b in inline.code)
+                        and re.search(r"(?<!\\)" + re.escape(m.group()), inline.source)):  # "\[@x]" is text
+                    out.misplaced.append((inline.line, m.group(), "link"))
         if inline.kind == "paragraph" and not inline.quoted and not inline.in_footnote:
             out.sentences += _sentences(inline.plain, inline.line, found)
+    for token, _ in doc.blocks():
+        if token.type == "html_block" and token.map and "[@" in token.content:
+            # Shown as typed (or, in a 'markdown' block, rendered without curate): never a mark.
+            shown = _HTML_NOT_SHOWN.sub(lambda m: "\n" * m.group().count("\n"), token.content)
+            for m in _BRACKET.finditer(shown):
+                if _is_citation(m):
+                    out.misplaced.append((token.map[0] + 1 + shown.count("\n", 0, m.start()), m.group(), "html"))
     return out
+
+
+# HTML comments and code in an HTML block: what the reader does not see, or sees as code.
+_HTML_NOT_SHOWN = re.compile(r"<!--.*?-->|<(pre|code|script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+
+
+def _is_citation(m: re.Match) -> bool:
+    """Whether a ``[@…]`` run reads as citations (``[@a#x; @b#y]``)."""
+    return all(_KEY.fullmatch(p.strip()) for p in ("@" + m.group(1)).split(";"))
 
 
 def _sentences(plain: str, line: int, found: list[tuple[int, int, list[Citation]]]) -> list[EditorSentence]:
@@ -244,6 +270,15 @@ def quoted_words(sentence: str) -> list[str]:
             if (m.group(1) or m.group(2)).strip()]
 
 
+#: Where a citation is not read: how a message names the place, and the hint.
+_MISPLACED = {
+    "heading": ("a heading", "cite in the paragraph under the heading"),
+    "link": ("a link's text", "put the citation after the link: [the link](address) [@source-id#section-id]"),
+    "html": ("an HTML block", "cite in a Markdown paragraph outside the HTML, or put the text in a code span "
+                              "(`…`) to show it as it is"),
+}
+
+
 def check(rel: str, text: str, sources: dict[str, Source], failed: set[str] | frozenset[str] = frozenset()
           ) -> list[Problem]:
     """Every problem with the citations of one editor file (see the module docstring).
@@ -264,9 +299,9 @@ def check(rel: str, text: str, sources: dict[str, Source], failed: set[str] | fr
     problems = [Problem(rel, line, "", f"'{written}' is not a citation",
                         "write [@source-id#section-id] or [@source-id#section-id--p2]; several as [@a#x; @b#y]")
                 for line, written in reading.malformed]
-    problems += [Problem(rel, line, "", f"'{written}' is in a heading, where a citation is not read",
-                         "cite in the paragraph under the heading")
-                 for line, written in reading.misplaced]
+    problems += [Problem(rel, line, "", f"'{written}' is in {_MISPLACED[where][0]}, where a citation is not read",
+                         _MISPLACED[where][1])
+                 for line, written, where in reading.misplaced]
     targets: dict[Citation, Target] = {}
     for c in reading.citations:
         if c.source in failed:
