@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -715,6 +716,21 @@ def _glossary(r: _Reader, data: Validated[GlossaryFile], pages: list[PageSpec]) 
         seen[key] = data.line("terms", i, "term")
         term.page = owners.get(term.term, "")
         terms.append(term)
+    # A name (term or alias, case, spaces and hyphens aside, as the linker compares them) names one
+    # term: with two, a mention would link to whichever the linker tried first.
+    names: dict[str, tuple[str, int]] = {}
+    for i, term in enumerate(data.value.terms):
+        if not data.ok("terms", i, "term"):
+            continue
+        aliases = term.aliases if data.ok("terms", i, "aliases") else []
+        for j, name in [(-1, term.term), *enumerate(aliases)]:
+            other = names.setdefault(name_key(name), (term.term, data.line("terms", i, "term")))
+            if other[0].casefold() != term.term.casefold():
+                loc = ("terms", i, "term") if j < 0 else ("terms", i, "aliases", j)
+                r.problems.append(Problem(rel, data.line(*loc), f"terms[{i}].{'term' if j < 0 else f'aliases[{j}]'}",
+                                          f"'{name}' is already a name of the term '{other[0]}' (line {other[1]}), "
+                                          "so a mention of it could link to either",
+                                          "give each name to one term: remove it here or there"))
     terms.sort(key=lambda t: t.term.casefold())
     return terms
 
@@ -733,6 +749,11 @@ def glossary_names(root: os.PathLike | str) -> list[list[str]]:
         return []
     return [[term.term, *(term.aliases if data.ok("terms", i, "aliases") else [])]
             for i, term in enumerate(data.value.terms) if data.ok("terms", i, "term")]
+
+
+def name_key(name: str) -> str:
+    """A glossary name as mentions are compared with it: case folded, spaces and hyphens as one space."""
+    return re.sub(r"[\s\-]+", " ", name.strip()).casefold()
 
 
 def _unknown_page_hint(wanted: str, pages: list[PageSpec]) -> str:

@@ -125,6 +125,15 @@ def _tag(value: str) -> str:
 SOURCE_ORDERS = ("date", "curation")
 
 
+def _term_name(value: str) -> str:
+    """A glossary term or alias is found in prose as words: it needs a letter or digit."""
+    if not any(c.isalnum() for c in value):
+        raise Invalid(f"'{value}' has no letter or digit, so it would match that punctuation wherever it is "
+                      "written",
+                      "give the term's names as words, such as C++ or LLaMA 3.1")
+    return value
+
+
 def _source_order(value: str) -> str:
     if value not in SOURCE_ORDERS:
         raise Invalid(f"'{value}' is not an order of sources: use 'date' (oldest source first, undated last) "
@@ -309,6 +318,7 @@ Url = Annotated[Line, AfterValidator(_url)]
 EncodingName = Annotated[Line, AfterValidator(_encoding)]
 SourceOrder = Annotated[Line, AfterValidator(_source_order)]
 Tags = TextListOf[Annotated[Line, AfterValidator(_tag)]]
+TermName = Annotated[Line, AfterValidator(_term_name)]
 SectionRefs = TextListOf[Annotated[SectionRef, PlainValidator(_section_ref)]]
 
 
@@ -489,12 +499,12 @@ class CurationFile(YamlModel):
 class GlossaryTerm(YamlModel):
     """A glossary term: an entry under ``terms:`` in the glossary file."""
 
-    term: Line
+    term: TermName
     """The term as it should be shown (``open source``)."""
     definition: Line
     """One or two sentences. They are shown on hover."""
-    aliases: TextList = Field(default_factory=list)
-    """Other spellings that count as a mention (``LLaMA``)."""
+    aliases: TextListOf[TermName] = Field(default_factory=list)
+    """Other spellings that count as a mention (``LLaMA``); each names this term only."""
     page: Annotated[str, DERIVED] = ""
     """Id of the page whose key term this is (see :attr:`PageSpec.terms`); ``''`` for none."""
     case_sensitive: YamlBool = False
