@@ -526,3 +526,15 @@ def test_citation_syntax_meant_as_text_in_links_and_html_is_left_alone(tmp_path)
     root = make(tmp_path, intro=intro)
     commands.build(root)
     assert "<pre>[@llama#z]</pre>" in page(root)
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u202e", "\u2066", "\u00ad"])
+def test_an_invisible_character_in_a_citation_or_reference_is_named(tmp_path, char):
+    # Was "no section 'licen​ce'", with "did you mean 'licence'?": an id that looks the same.
+    found = problems(make(tmp_path / "cite", intro=f"Text [@llama#licen{char}ce].\n"))
+    assert [(p.line, p.message, p.hint) for p in found] == [
+        (1, f"citation [@llama#licen{char}ce] holds an invisible character (U+{ord(char):04X}) after "
+            "'@llama#licen'", "retype the citation")]
+    found = problems(make(tmp_path / "ref", f"      - llama#licen{char}ce"))
+    assert [(p.line, p.key) for p in found] == [(9, "pages[0].sections[0]")]
+    assert f"(U+{ord(char):04X})" in found[0].message

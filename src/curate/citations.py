@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -305,6 +306,13 @@ def check(rel: str, text: str, sources: dict[str, Source], failed: set[str] | fr
     targets: dict[Citation, Target] = {}
     for c in reading.citations:
         if c.source in failed:
+            continue
+        invisible = next((i for i, ch in enumerate(c.key) if unicodedata.category(ch) == "Cf"), None)
+        if invisible is not None:
+            # Ids are slugs, which never hold one; "no section 'x'" would name an id that looks right.
+            problems.append(Problem(rel, c.line, "", f"citation [@{c.key}] holds an invisible character "
+                                    f"(U+{ord(c.key[invisible]):04X}) after '@{c.key[:invisible]}'",
+                                    "retype the citation"))
             continue
         found = resolve(c, sources)
         if isinstance(found, str):

@@ -25,6 +25,7 @@ Checks that need other files (does page ``x`` exist?) are in
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 from urllib.parse import urlsplit
@@ -308,6 +309,11 @@ def _section_ref(value: Any) -> SectionRef:
     text = text_of(value, "sections")
     if isinstance(value, Scalar) and not text.strip():
         raise Invalid("must not be empty", "name a section as source-id#section-id, or a whole source as source-id")
+    invisible = next((i for i, c in enumerate(text) if unicodedata.category(c) == "Cf"), None)
+    if invisible is not None:
+        # Ids are slugs, which never hold one; the message would name an id that looks right.
+        raise Invalid(f"'{text.strip()}' holds an invisible character (U+{ord(text[invisible]):04X}) after "
+                      f"'{text[:invisible].strip()}'", "retype the reference")
     source, _, section = text.strip().partition("#")
     return SectionRef(source, section, value.line if isinstance(value, Scalar) else 0)
 

@@ -437,8 +437,11 @@ def kind_of(value: Any) -> str:
 
 
 # Characters no title or note may hold: C0 and C1 controls (tab and, in multi-line text, line
-# feed aside), U+FFFD, the Unicode line separators and U+FEFF.
-_BAD_CHAR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\u2028\u2029\ufeff]")
+# feed aside), U+FFFD, the Unicode line separators, U+FEFF, and the bidirectional embeddings,
+# overrides and isolates (U+202A-U+202E, U+2066-U+2069), which reorder the text shown after them
+# wherever the value goes (a title in the nav, the knowledge map's tooltip); the marks U+200E and
+# U+200F, which right-to-left text needs, are kept.
+_BAD_CHAR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
 def text_of(value: Any, key: str = "key") -> str:
@@ -474,6 +477,8 @@ def text_of(value: Any, key: str = "key") -> str:
             message = f"holds a line separator (U+{ord(ch):04X})"
         elif ch == "\ufeff":
             message = "holds an invisible byte-order mark (U+FEFF)"
+        elif ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+            message = f"holds an invisible bidirectional control (U+{ord(ch):04X}), which reorders the text after it"
         else:
             message = f"holds an invisible control character (U+{ord(ch):04X})"
         raise Invalid(message, "retype the value")
