@@ -538,3 +538,12 @@ def test_an_invisible_character_in_a_citation_or_reference_is_named(tmp_path, ch
     found = problems(make(tmp_path / "ref", f"      - llama#licen{char}ce"))
     assert [(p.line, p.key) for p in found] == [(9, "pages[0].sections[0]")]
     assert f"(U+{ord(char):04X})" in found[0].message
+
+
+def test_a_citation_of_a_source_without_text_says_so_whatever_section_it_names(tmp_path):
+    root = make(tmp_path, intro="Text [@empty#lead] and [@empty].\n")
+    (root / "content_sources" / "articles" / "empty.txt").write_text("Title only\n", encoding="utf-8")
+    found = [(p.message, p.hint) for p in problems(root) if p.file == INTRO]
+    # [@empty#lead] was "no section 'lead'" with the hint "its sections are: " and nothing after it.
+    assert found == [("citation [@empty#lead]: source 'empty' has no text to cite", "cite another source"),
+                     ("citation [@empty]: source 'empty' has no text to cite", "cite another source")]

@@ -235,10 +235,11 @@ def resolve(citation: Citation, sources: dict[str, Source]) -> Target | str:
         return (f"no source with id '{citation.source}'\n"
                 + (did_you_mean(citation.source, sorted(sources)) or
                    "a source id is its file name without extension; the sources are listed on docs/sources/index.md"))
+    if not source.sections:
+        return f"source '{source.id}' has no text to cite\ncite another source"
     if not citation.section:
         return (f"[@{citation.key}] names a source but no section\n"
-                f"cite a section or a paragraph, such as [@{source.id}#{source.sections[0].id}]"
-                if source.sections else f"source '{source.id}' has no text to cite\ncite another source")
+                f"cite a section or a paragraph, such as [@{source.id}#{source.sections[0].id}]")
     section = source.section(citation.section)
     if section is not None:
         return Target(source, section, None)
