@@ -474,3 +474,14 @@ def test_a_bidirectional_control_in_a_title_is_refused(tmp_path, char):
 def test_right_to_left_marks_and_text_are_kept_in_a_title(tmp_path):
     root = make(tmp_path, BASE_CURATION.replace("title: What is Llama", "title: ما هو \u200fLlama"))
     assert load_project(root).pages[0].title == "ما هو \u200fLlama"
+
+
+@pytest.mark.parametrize("value", ['"\\udcff"', '"What \\ud83d"', '{"\\udc80": x}'])
+def test_a_surrogate_escape_is_one_problem_not_an_internal_error(value):
+    # "\udcff" in a double-quoted value was a UnicodeEncodeError (curate: internal error) in every YAML file.
+    problems: list[Problem] = []
+    assert compose(f"title: {value}\n", CURATION, problems) is None
+    assert [p.line for p in problems] == [1]
+    assert problems[0].message.startswith("invalid YAML: the escape \\ud")
+    assert problems[0].message.endswith(" is half of a UTF-16 surrogate pair, not a character")
+    assert problems[0].hint == "write the character itself, or its full escape such as \\U0001F600"

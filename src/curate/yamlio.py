@@ -283,6 +283,14 @@ class _Composer:
         frame[2] = self._KEY
 
     def _scalar(self, event: Any) -> Scalar | None:
+        surrogate = _SURROGATE.search(event.value)
+        if surrogate:
+            # Only a "\ud800"-style escape makes one: no character, and no file or page can hold it.
+            self.problems.append(Problem(self.file, self._line(event.start_mark), "",
+                                         f"invalid YAML: the escape \\u{ord(surrogate.group()):04x} is half of a "
+                                         "UTF-16 surrogate pair, not a character",
+                                         "write the character itself, or its full escape such as \\U0001F600"))
+            raise _Stop
         plain = bool(event.implicit[0]) and event.style in (None, "")
         if (event.tag is None and plain and _NULL.fullmatch(event.value)) or event.tag == _NULL_TAG:
             return None
@@ -329,6 +337,9 @@ class _Composer:
                                      f"'*{event.anchor}' makes the value an alias in YAML (a copy of a value marked "
                                      "'&'); aliases are not allowed", self._quoted_hint(loc, rest)))
         raise _Stop
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def compose(text: str, file: str, problems: list[Problem], first_line: int = 1) -> Document | None:
