@@ -428,3 +428,122 @@ def test_a_citation_mark_joins_the_word_before_it_across_a_soft_line_break(tmp_p
     root = make(tmp_path, intro=written)
     commands.build(root)
     assert shown in page(root)
+
+
+# --- hostile values (each found by the hostile-input pass) ---------------------------------------
+
+LONG = "1" * 5000  # more digits than int() converts (Python refuses above 4300)
+
+
+@pytest.mark.parametrize("sections, line, message", [
+    # Counted out, this range held the machine's memory for a minute until the kernel killed curate.
+    ("      - section: llama#licence\n        paragraphs: 1-99999999999", 9,
+     "'1-99999999999' in 'paragraphs' goes beyond paragraph 9999, more paragraphs than any section holds"),
+    (f"      - section: llama#licence\n        paragraphs: [{LONG}]", 9,
+     f"'{LONG[:20]}…' in 'paragraphs' goes beyond paragraph 9999, more paragraphs than any section holds"),
+    # str.isdigit() takes these, int() refuses '²'; paragraph numbers are ASCII digits as the anchors are.
+    ("      - section: llama#licence\n        paragraphs: '٢'", 9,
+     "'٢' in 'paragraphs' is not a paragraph number or range"),
+    ("      - llama#licence--p²", 9, "source 'llama' has no section 'licence--p²'"),
+    (f"      - llama#licence--p{LONG}", 9,
+     f"section 'licence' of source 'llama' has 4 paragraphs; there is no paragraph {LONG[:20]}…"),
+])
+def test_a_hostile_paragraph_number_is_an_error_not_a_hang_or_a_crash(tmp_path, sections, line, message):
+    found = problems(make(tmp_path, sections))
+    assert [(p.file, p.line, p.message) for p in found] == [(CURATION, line, message)]
+    assert found[0].hint
+
+
+@pytest.mark.parametrize("anchor, message", [
+    ("licence--p²", "source 'llama' has no section 'licence--p²'"),
+    (f"licence--p{LONG}", f"section 'licence' of source 'llama' has 4 paragraphs; there is no paragraph {LONG[:20]}…"),
+    ("licence--p00", "section 'licence' of source 'llama' has 4 paragraphs; there is no paragraph 00"),
+])
+def test_a_citation_with_a_hostile_paragraph_number_is_an_error_not_a_crash(tmp_path, anchor, message):
+    found = problems(make(tmp_path, intro=f"Text [@llama#{anchor}].\n"))
+    assert [(p.file, p.line, p.message) for p in found] == [(INTRO, 1, f"citation [@llama#{anchor}]: {message}")]
+
+
+@pytest.mark.parametrize("sections, line, message", [
+    ("      - section: llama#licence\n        paragraphs: 1-2\n      - section: llama#licence\n        paragraphs: 2-3",
+     11, "paragraph 2 of section 'licence' of source 'llama' is already chosen for page 'what-is-llama' "
+         "(line 9), so the page would show it twice"),
+    ("      - llama#licence\n      - llama#licence--p4", 10,
+     "paragraph 4 of section 'licence' of source 'llama' is already chosen for page 'what-is-llama' "
+     "(line 9), so the page would show it twice"),
+    ("      - llama\n      - llama#licence", 10,
+     "paragraphs 1-4 of section 'licence' of source 'llama' are already chosen for page 'what-is-llama' "
+     "(line 9), so the page would show them twice"),
+])
+def test_a_paragraph_chosen_twice_for_a_page_is_an_error_not_shown_twice(tmp_path, sections, line, message):
+    found = problems(make(tmp_path, sections))
+    assert [(p.file, p.line, p.message, p.hint) for p in found] == [
+        (CURATION, line, message, "choose each paragraph once: take it out of one of the two entries")]
+
+
+def test_many_citations_each_get_their_mark_and_line(tmp_path):
+    # 2,000 citations, one a line: each mark in its place (marks were put by one replace each,
+    # and lines counted from the start for each: 10,000 took 10 s; now one pass each).
+    lines = [f"Line {n} [@llama#licence--p{1 + n % 4}]." for n in range(2000)] + ["Last [@llama#nowhere]."]
+    found = problems(make(tmp_path / "bad", intro="\n".join(lines) + "\n"))
+    assert [(p.line, p.message) for p in found] == [
+        (2001, "citation [@llama#nowhere]: source 'llama' has no section 'nowhere'")]
+    root = make(tmp_path / "good", intro="\n\n".join(lines[:-1]) + "\n")
+    commands.build(root)
+    text = page(root)
+    assert len(re.findall(r'<sup class="citation">', text)) >= 2000
+    assert "curate-cite" not in text and "[@" not in text
+    assert text.index("Line 10<sup") < text.index("Line 11<sup") < text.index("Line 100<sup")
+
+
+def test_put_marks_puts_each_mark_at_its_own_placeholder_once():
+    from curate.render import put_marks
+
+    text = "".join(f"w{n}<!--curate-cite-{n}-->" for n in range(12)) + " <!--curate-cite-1-->"
+    assert put_marks(text, [f"[{n}]" for n in range(12)]) == "".join(f"w{n}[{n}]" for n in range(12)) + \
+        " <!--curate-cite-1-->"
+    assert put_marks("a<!--curate-cite-99999999999999-->", ["[0]"]) == "a<!--curate-cite-99999999999999-->"
+
+
+@pytest.mark.parametrize("intro, line, message", [
+    ("See [the licence [@llama#licence--p1]](https://example.com/).\n", 1,
+     "'[@llama#licence--p1]' is in a link's text, where a citation is not read"),
+    ("One.\n\n<div markdown>\nIn a block [@llama#licence--p1].\n</div>\n", 4,
+     "'[@llama#licence--p1]' is in an HTML block, where a citation is not read"),
+    ("<div>\n<p>Raw\n[@llama#lead; @llama#licence]</p>\n</div>\n", 3,
+     "'[@llama#lead; @llama#licence]' is in an HTML block, where a citation is not read"),
+])
+def test_a_citation_where_it_would_show_as_typed_is_an_error(tmp_path, intro, line, message):
+    # These reached the built site as "[@llama#licence--p1]", the citation's syntax as text.
+    found = problems(make(tmp_path, intro=intro))
+    assert [(p.file, p.line, p.message) for p in found] == [(INTRO, line, message)]
+    assert found[0].hint
+
+
+def test_citation_syntax_meant_as_text_in_links_and_html_is_left_alone(tmp_path):
+    intro = ("See [how to write \\[@llama#x\\]](https://example.com/) and [`[@llama#y]`](https://example.com/).\n\n"
+             "<!-- [@llama#nowhere] a note to editors -->\n\n<pre>[@llama#z]</pre>\n")
+    root = make(tmp_path, intro=intro)
+    commands.build(root)
+    assert "<pre>[@llama#z]</pre>" in page(root)
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u202e", "\u2066", "\u00ad"])
+def test_an_invisible_character_in_a_citation_or_reference_is_named(tmp_path, char):
+    # Was "no section 'licen​ce'", with "did you mean 'licence'?": an id that looks the same.
+    found = problems(make(tmp_path / "cite", intro=f"Text [@llama#licen{char}ce].\n"))
+    assert [(p.line, p.message, p.hint) for p in found] == [
+        (1, f"citation [@llama#licen{char}ce] holds an invisible character (U+{ord(char):04X}) after "
+            "'@llama#licen'", "retype the citation")]
+    found = problems(make(tmp_path / "ref", f"      - llama#licen{char}ce"))
+    assert [(p.line, p.key) for p in found] == [(9, "pages[0].sections[0]")]
+    assert f"(U+{ord(char):04X})" in found[0].message
+
+
+def test_a_citation_of_a_source_without_text_says_so_whatever_section_it_names(tmp_path):
+    root = make(tmp_path, intro="Text [@empty#lead] and [@empty].\n")
+    (root / "content_sources" / "articles" / "empty.txt").write_text("Title only\n", encoding="utf-8")
+    found = [(p.message, p.hint) for p in problems(root) if p.file == INTRO]
+    # [@empty#lead] was "no section 'lead'" with the hint "its sections are: " and nothing after it.
+    assert found == [("citation [@empty#lead]: source 'empty' has no text to cite", "cite another source"),
+                     ("citation [@empty]: source 'empty' has no text to cite", "cite another source")]

@@ -458,3 +458,45 @@ def test_a_term_listed_later_under_terms_links_to_the_glossary(project):
     source = _glossary_links(plan.files["sources/zuckerberg-open-source-ai-letter.md"].decode())
     assert (source["Linux"], source["weaponise"]) == ("../security-threat.md", "../glossary.md#weaponise")
     assert plan.warnings == []
+
+
+# --- hostile glossary names -----------------------------------------------------------------------
+
+def _add_terms(project, text: str) -> list:
+    glossary = project / "content_sources" / "glossary.yml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + text, encoding="utf-8")
+    with pytest.raises(ContentError) as exc:
+        load_project(project)
+    return [(p.key, p.message) for p in exc.value.problems]
+
+
+@pytest.mark.parametrize("name", [".", ".*", "(|)", "—", "“”"])
+def test_a_glossary_name_without_a_letter_or_digit_is_refused(project, name):
+    # An alias "." linked a full stop on every page to the glossary ("[.](glossary.md#dot ...)").
+    found = _add_terms(project, f'\n  - term: dot\n    definition: A dot.\n    aliases: ["{name}"]\n')
+    assert found == [("terms[14].aliases[0]", f"'{name}' has no letter or digit, so it would match that "
+                                               "punctuation wherever it is written")]
+
+
+def test_a_name_given_to_two_terms_is_refused(project):
+    # "C++" as Rust's alias and as a term: a mention linked to whichever the linker tried first.
+    found = _add_terms(project, "\n  - term: C++\n    definition: A language.\n"
+                                "  - term: Rust\n    definition: Another.\n    aliases: [c++, mark-zuckerberg]\n"
+                                "  - term: Open Source\n    definition: Twice.\n")
+    assert found == [
+        ("terms[15].aliases[0]", "'c++' is already a name of the term 'C++' (line 58), so a mention of it could "
+                                 "link to either"),
+        ("terms[15].aliases[1]", "'mark-zuckerberg' is already a name of the term 'Mark Zuckerberg' (line 22), so "
+                                 "a mention of it could link to either"),
+        ("terms[16].term", "term 'Open Source' is defined twice (first on line 7)"),
+    ]
+
+
+def test_regular_expression_characters_in_a_term_are_matched_as_written(project):
+    glossary = project / "content_sources" / "glossary.yml"
+    glossary.write_text(glossary.read_text(encoding="utf-8")
+                        + "\n  - term: C++\n    definition: A language.\n    aliases: [(a|b)]\n", encoding="utf-8")
+    linker = GlossaryLinker([TermLink(t, "glossary.md#" + t.anchor) for t in load_project(project).glossary
+                             if t.term == "C++"])
+    out = linker.link("Code in C++ and in (a|b) but not in C or a.\n", "p.md", set())
+    assert out.count("](glossary.md#") == 1 and "[C++](glossary.md#" in out

@@ -8,6 +8,7 @@ import json
 import re
 from html.parser import HTMLParser
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -223,3 +224,58 @@ def test_an_entry_without_the_term_is_left_as_it_is():
     entry = {"location": "p/", "title": "x", "text": "<p>unlicenced</p>"}
     assert add_spellings(entry, spellings, SEPARATOR) is entry
     assert spelling_patterns([["Meta"], ["", " "]]) == []  # a term without aliases has no other spelling
+
+
+def test_spellings_with_regular_expression_characters_are_found_as_written():
+    spellings = spelling_patterns([["C++", "cpp"], [".*", "(a|b)"]])
+    entry = {"location": "p/", "title": "x", "text": "<p>Written in C++ today.</p>"}
+    assert add_spellings(entry, spellings, SEPARATOR)["keywords"] == "cpp"
+    plain = {"location": "p/", "title": "x", "text": "<p>Any text at all, a or b.</p>"}
+    assert add_spellings(plain, spellings, SEPARATOR) is plain  # '.*' and '(a|b)' are text, not patterns
+
+
+# --- the hook's glossary: read as curate reads it -------------------------------------------------
+
+def _glossary(tmp_path, text: str):
+    from curate.mkdocs_hooks import glossary_spellings
+
+    (tmp_path / "content_sources").mkdir()
+    (tmp_path / "content_sources" / "glossary.yml").write_text(text, encoding="utf-8")
+    return glossary_spellings(tmp_path)
+
+
+def test_the_hook_reads_glossary_values_as_written_not_as_yaml_1_1_booleans(tmp_path):
+    # PyYAML reads these as True, False, 1.0 and a date: search entries got "True" and "False".
+    text = "terms:\n  - term: on\n    definition: A switch.\n    aliases: [no, off, 1.0, 2024-01-01]\n"
+    assert _glossary(tmp_path, text) == [["on", "no", "off", "1.0", "2024-01-01"]]
+
+
+def test_the_hook_keeps_the_terms_that_passed_in_a_glossary_with_errors(tmp_path):
+    text = ("terms:\n  - term: licence\n    definition: Terms of use.\n    aliases: [license]\n"
+            "  - term: bad\n    definition: A bad one.\n    aliases: yes\n")
+    assert _glossary(tmp_path, text) == [["licence", "license"], ["bad"]]
+
+
+@pytest.mark.parametrize("text", [
+    "terms:\n  - term: x\n    definition: d\n    aliases: yes\n",  # PyYAML: True, which is not a list
+    "terms: [",  # a syntax error
+    "terms:\n  - !!python/object:os.system x\n",  # a tag PyYAML's safe loader refuses
+    "terms: 5\n", "- a\n- b\n", "terms:\n  - [a, b]\n", "",
+    "terms:\n  - &a {term: x, definition: d}\n  - *a\n",
+    "terms:\n  - term: x\n    definition: d\n    aliases: [\"\\udcff\"]\n",
+])
+def test_a_broken_glossary_gives_the_hook_what_passed_never_a_traceback(tmp_path, text):
+    # Under 'mkdocs serve' the hook reads the glossary after a failed build (the error is printed
+    # and the server keeps the last good pages), so the file may be anything.
+    spellings = _glossary(tmp_path, text)
+    assert all(isinstance(name, str) and name for group in spellings for name in group)
+
+
+def test_a_glossary_curate_decodes_as_windows_1252_gives_the_hook_its_spellings(tmp_path):
+    # curate build reads it (with a warning); the hook's read_text(encoding="utf-8") raised.
+    (tmp_path / "content_sources").mkdir()
+    (tmp_path / "content_sources" / "glossary.yml").write_bytes(
+        b"terms:\n  - term: caf\xe9\n    definition: A place.\n    aliases: [cafe]\n")
+    from curate.mkdocs_hooks import glossary_spellings
+
+    assert glossary_spellings(tmp_path) == [["caf\u00e9", "cafe"]]

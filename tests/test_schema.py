@@ -459,3 +459,29 @@ def test_a_paragraph_number_beyond_the_section_is_named_with_its_count(tmp_path)
                                       "section 'licence' of source 'llama' has 1 paragraph; there is no paragraph 2",
                                       "section 'licence' has 1 paragraph, number 1 (its anchor on "
                                       "docs/sources/llama.md is licence--p1)")]
+
+
+@pytest.mark.parametrize("char", ["\u202a", "\u202e", "\u2066", "\u2069"])
+def test_a_bidirectional_control_in_a_title_is_refused(tmp_path, char):
+    # U+202E in a page title reversed the text after it in the nav and the knowledge map's tooltip.
+    root = make(tmp_path, BASE_CURATION.replace("title: What is Llama", f"title: What is {char}Llama"))
+    [problem] = problems(root)
+    assert problem.message == (f"holds an invisible bidirectional control (U+{ord(char):04X}), which reorders "
+                               "the text after it")
+    assert (problem.key, problem.hint) == ("pages[0].title", "retype the value")
+
+
+def test_right_to_left_marks_and_text_are_kept_in_a_title(tmp_path):
+    root = make(tmp_path, BASE_CURATION.replace("title: What is Llama", "title: ما هو \u200fLlama"))
+    assert load_project(root).pages[0].title == "ما هو \u200fLlama"
+
+
+@pytest.mark.parametrize("value", ['"\\udcff"', '"What \\ud83d"', '{"\\udc80": x}'])
+def test_a_surrogate_escape_is_one_problem_not_an_internal_error(value):
+    # "\udcff" in a double-quoted value was a UnicodeEncodeError (curate: internal error) in every YAML file.
+    problems: list[Problem] = []
+    assert compose(f"title: {value}\n", CURATION, problems) is None
+    assert [p.line for p in problems] == [1]
+    assert problems[0].message.startswith("invalid YAML: the escape \\ud")
+    assert problems[0].message.endswith(" is half of a UTF-16 surrogate pair, not a character")
+    assert problems[0].hint == "write the character itself, or its full escape such as \\U0001F600"

@@ -39,7 +39,7 @@ from mkdocs.plugins import event_priority
 from . import mkdocs_config, mkdocs_output, preview
 from .commands import build
 from .errors import ContentError
-from .project import GLOSSARY
+from .project import glossary_names
 from .render import NOT_SEARCHED
 from .writer import read_manifest
 
@@ -96,17 +96,11 @@ def on_pre_build(config) -> None:
 def glossary_spellings(root: Path) -> list[list[str]]:
     """Each glossary term with its aliases, from ``content_sources/glossary.yml`` (``[]`` without one).
 
-    ``curate build`` has just checked the file (a build stops on a bad one), so it is read
-    here as plain YAML.
+    Read as ``curate build`` reads it (:func:`curate.project.glossary_names`), not as PyYAML
+    would (``no`` would be false): under ``serve`` this runs after a failed build too, so the
+    file may be broken, and what passed is used.
     """
-    import yaml
-
-    path = root / GLOSSARY
-    if not path.is_file():
-        return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return [[str(t.get("term", "")), *(str(a) for a in t.get("aliases") or [])]
-            for t in data.get("terms") or [] if isinstance(t, dict)]
+    return glossary_names(root)
 
 
 def html_nav(nav: list) -> list:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -48,7 +49,7 @@ from .model import (
 )
 from .pages import reserved_ids
 from .readers import Reader, reader_for, source_suffixes
-from .schema import CONTENT_DIR, PAGES_DIR, CurationFile, GlossaryFile, number_ranges
+from .schema import CONTENT_DIR, PAGES_DIR, CurationFile, GlossaryFile, number_ranges, paragraph_anchor
 from .slugs import file_slug, slugify
 from .yamlio import Validated, compose, validate
 
@@ -719,6 +720,8 @@ def _pages(r: _Reader, curation: Validated[CurationFile], sources: dict[str, Sou
             continue
         seen[page.id] = curation.line("pages", i, "id")
         refs: list[SectionRef] = []
+        # (source, section) -> (paragraphs chosen, or None for all of them; line) of each entry
+        chosen: dict[tuple[str, str], list[tuple[tuple[int, ...] | None, int]]] = {}
         for j, ref in enumerate(page.sections if curation.ok("pages", i, "sections") else []):
             key = f"pages[{i}].sections[{j}]"
             line = ref.line or curation.line("pages", i, "sections", j)
@@ -736,19 +739,20 @@ def _pages(r: _Reader, curation: Validated[CurationFile], sources: dict[str, Sou
                                           "gets nothing from it", f"see the warning on {source.path_rel}"))
                 continue
             if not section_id:
-                refs.extend(SectionRef(source_id, s.id, line) for s in source.sections)
+                for s in source.sections:
+                    _choose(r, page, SectionRef(source_id, s.id, line), source, key, chosen, refs)
                 continue
             if source.section(section_id) is None and _paragraph_anchor(source, section_id) is not None:
                 resolved = _one_paragraph(r, ref, source, line, key)
                 if resolved is not None:
-                    refs.append(resolved)
+                    _choose(r, page, resolved, source, key, chosen, refs)
                 continue
-            base, sep, number = section_id.rpartition("--p")
-            base_section = source.section(base) if sep and number.isdigit() else None
-            if source.section(section_id) is None and base_section is not None:
+            anchor = paragraph_anchor(section_id)
+            base_section = source.section(anchor[0]) if anchor is not None else None
+            if source.section(section_id) is None and anchor is not None and base_section is not None:
                 n = len(base_section.passages)
-                r.problems.append(Problem(rel, line, key, f"section '{base}' of source '{source_id}' has {n} "
-                                          f"paragraph{'s' if n != 1 else ''}; there is no paragraph {int(number)}",
+                r.problems.append(Problem(rel, line, key, f"section '{base_section.id}' of source '{source_id}' has "
+                                          f"{n} paragraph{'s' if n != 1 else ''}; there is no paragraph {anchor[2]}",
                                           _paragraph_hint(source, base_section)))
                 continue
             if source.section(section_id) is None:
@@ -759,7 +763,7 @@ def _pages(r: _Reader, curation: Validated[CurationFile], sources: dict[str, Sou
                                               "feed the page another section"))
                     continue
                 ids = [s.id for s in source.sections]
-                if sep and number.isdigit():  # a paragraph's anchor whose section id is misspelt
+                if anchor is not None:  # a paragraph's anchor whose section id is misspelt
                     ids = [p.anchor for s in source.sections for p in s.passages]
                 r.problems.append(Problem(rel, line, key, f"source '{source_id}' has no section '{section_id}'",
                                           did_you_mean(section_id, ids) or
@@ -767,7 +771,7 @@ def _pages(r: _Reader, curation: Validated[CurationFile], sources: dict[str, Sou
                 continue
             resolved = _chosen_paragraphs(r, ref, source, line, key)
             if resolved is not None:
-                refs.append(resolved)
+                _choose(r, page, resolved, source, key, chosen, refs)
         page.sections = refs
         entries.append((i, page))
     slugs: dict[str, str] = {}
@@ -780,13 +784,45 @@ def _pages(r: _Reader, curation: Validated[CurationFile], sources: dict[str, Sou
     return entries
 
 
+def _choose(r: _Reader, page: PageSpec, ref: SectionRef, source: Source, key: str,
+            chosen: dict[tuple[str, str], list[tuple[tuple[int, ...] | None, int]]], refs: list[SectionRef]) -> None:
+    """Add ``ref`` to the page's ``refs`` unless it chooses a paragraph an earlier entry chose.
+
+    The page would show such a paragraph twice (near-duplicates of two sources are merged by
+    :mod:`curate.duplicates`; one paragraph chosen twice is an editor's slip). A whole section
+    is compared as such: its paragraphs are counted only to name them in a problem, so a
+    cached source's passages stay unread.
+    """
+    section = source.section(ref.section)
+    assert section is not None  # the caller resolved it
+    mine = ref.paragraphs or None
+    taken = chosen.setdefault((source.id, section.id), [])
+    for theirs, first in taken:
+        if mine is None and theirs is None:
+            again = list(range(1, len(section.passages) + 1))
+        else:
+            again = sorted(set(mine or theirs or ()) & set(theirs or mine or ()))
+        if not again:
+            continue
+        many = len(again) > 1
+        r.problems.append(Problem(CURATION, ref.line, key,
+                                  f"paragraph{'s' if many else ''} {number_ranges(again)} of section '{section.id}' "
+                                  f"of source '{source.id}' {'are' if many else 'is'} already chosen for page "
+                                  f"'{page.id}' (line {first}), so the page would show {'them' if many else 'it'} "
+                                  "twice",
+                                  "choose each paragraph once: take it out of one of the two entries"))
+        return
+    taken.append((mine, ref.line))
+    refs.append(ref)
+
+
 def _paragraph_anchor(source: Source, anchor: str) -> tuple[Section, int] | None:
     """``(section, 1-based number)`` of the paragraph whose anchor is ``anchor`` (``what-is-llama--p2``)."""
-    base, sep, number = anchor.rpartition("--p")
-    section = source.section(base) if sep and number.isdigit() else None
-    if section is None or not 1 <= int(number) <= len(section.passages):
+    found = paragraph_anchor(anchor)
+    section = source.section(found[0]) if found is not None else None
+    if found is None or section is None or not 1 <= found[1] <= len(section.passages):
         return None
-    return section, int(number)
+    return section, found[1]
 
 
 def _paragraph_hint(source: Source, section: Section) -> str:
@@ -870,8 +906,44 @@ def _glossary(r: _Reader, data: Validated[GlossaryFile], pages: list[PageSpec]) 
         seen[key] = data.line("terms", i, "term")
         term.page = owners.get(term.term, "")
         terms.append(term)
+    # A name (term or alias, case, spaces and hyphens aside, as the linker compares them) names one
+    # term: with two, a mention would link to whichever the linker tried first.
+    names: dict[str, tuple[str, int]] = {}
+    for i, term in enumerate(data.value.terms):
+        if not data.ok("terms", i, "term"):
+            continue
+        aliases = term.aliases if data.ok("terms", i, "aliases") else []
+        for j, name in [(-1, term.term), *enumerate(aliases)]:
+            other = names.setdefault(name_key(name), (term.term, data.line("terms", i, "term")))
+            if other[0].casefold() != term.term.casefold():
+                loc = ("terms", i, "term") if j < 0 else ("terms", i, "aliases", j)
+                r.problems.append(Problem(rel, data.line(*loc), f"terms[{i}].{'term' if j < 0 else f'aliases[{j}]'}",
+                                          f"'{name}' is already a name of the term '{other[0]}' (line {other[1]}), "
+                                          "so a mention of it could link to either",
+                                          "give each name to one term: remove it here or there"))
     terms.sort(key=lambda t: t.term.casefold())
     return terms
+
+
+def glossary_names(root: os.PathLike | str) -> list[list[str]]:
+    """Each glossary term with its aliases, as ``curate build`` reads ``content_sources/glossary.yml``.
+
+    For a reader of the glossary outside a build (the MkDocs hook's search spellings): the file
+    is decoded, parsed and checked as a build does it (so ``no`` stays the text ``no``, not
+    YAML 1.1's false), and never raises for bad content: a term whose name was refused is left
+    out, and so are its aliases when they were refused. ``[]`` without a readable file.
+    """
+    r = _Reader(Path(root))
+    data = r.yaml(GLOSSARY, GlossaryFile, required=False)
+    if data is None:
+        return []
+    return [[term.term, *(term.aliases if data.ok("terms", i, "aliases") else [])]
+            for i, term in enumerate(data.value.terms) if data.ok("terms", i, "term")]
+
+
+def name_key(name: str) -> str:
+    """A glossary name as mentions are compared with it: case folded, spaces and hyphens as one space."""
+    return re.sub(r"[\s\-]+", " ", name.strip()).casefold()
 
 
 def _unknown_page_hint(wanted: str, pages: list[PageSpec]) -> str:

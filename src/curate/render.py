@@ -394,11 +394,27 @@ def _placeholder(n: int) -> str:
     return f"<!--curate-cite-{n}-->"
 
 
+_PLACEHOLDER = re.compile(r"<!--curate-cite-([0-9]+)-->")
+
+
 def put_marks(markdown_text: str, marks: list[str]) -> str:
-    """The citation marks of :func:`cite_editor_text` in place of their placeholders."""
-    for n, mark in enumerate(marks):
-        markdown_text = markdown_text.replace(_placeholder(n), mark, 1)
-    return markdown_text
+    """The citation marks of :func:`cite_editor_text` in place of their placeholders.
+
+    One pass over the text (a replace per mark made 10,000 citations take seconds); each
+    mark takes its placeholder's first place.
+    """
+    if not marks:
+        return markdown_text
+    done: set[int] = set()
+
+    def mark(m: re.Match) -> str:
+        n = int(m.group(1)) if len(m.group(1)) < 10 else -1
+        if not 0 <= n < len(marks) or n in done:
+            return m.group()
+        done.add(n)
+        return marks[n]
+
+    return _PLACEHOLDER.sub(mark, markdown_text)
 
 
 INSERTION_CLASS = "curate-insertion"

@@ -25,6 +25,7 @@ Checks that need other files (does page ``x`` exist?) are in
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 from urllib.parse import urlsplit
@@ -125,6 +126,15 @@ def _tag(value: str) -> str:
 SOURCE_ORDERS = ("date", "curation")
 
 
+def _term_name(value: str) -> str:
+    """A glossary term or alias is found in prose as words: it needs a letter or digit."""
+    if not any(c.isalnum() for c in value):
+        raise Invalid(f"'{value}' has no letter or digit, so it would match that punctuation wherever it is "
+                      "written",
+                      "give the term's names as words, such as C++ or LLaMA 3.1")
+    return value
+
+
 def _source_order(value: str) -> str:
     if value not in SOURCE_ORDERS:
         raise Invalid(f"'{value}' is not an order of sources: use 'date' (oldest source first, undated last) "
@@ -201,6 +211,38 @@ def number_ranges(numbers: tuple[int, ...] | list[int]) -> str:
 SECTION_KEYS = ("section", "paragraphs", "skip")
 _NUMBERS_HINT = "write paragraph numbers as 2, as a range 1-3, or as a list such as [1, 3] or [1-2, 4]"
 
+#: The highest paragraph number read. No section holds more paragraphs, and a number or range
+#: beyond it (``1-99999999999``) is refused before it is counted out or converted.
+MAX_PARAGRAPH = 9999
+# ASCII digits only, as in the anchors: str.isdigit() and \d also take '٢' and '²' (int() refuses '²').
+_DIGITS = "[0-9]+"
+
+
+def written_number(digits: str) -> str:
+    """A paragraph number as a message shows it: as written, cut to 20 characters."""
+    return digits if len(digits) <= 20 else digits[:20] + "…"
+
+
+def paragraph_anchor(anchor: str) -> tuple[str, int, str] | None:
+    """``(section id, number, number as written)`` of a paragraph anchor such as ``what-is-llama--p2``.
+
+    The number after the last ``--p`` is ASCII digits; one above :data:`MAX_PARAGRAPH` reads as
+    ``MAX_PARAGRAPH + 1``, a paragraph no section has, without converting a thousand digits.
+
+    Returns:
+        ``None`` when ``anchor`` does not end in ``--p`` and digits.
+    """
+    base, sep, digits = anchor.rpartition("--p")
+    if not sep or not re.fullmatch(_DIGITS, digits):
+        return None
+    return base, _number(digits), written_number(digits)
+
+
+def _number(digits: str) -> int:
+    """ASCII ``digits`` as a number, at most ``MAX_PARAGRAPH + 1`` (never a thousand digits converted)."""
+    value = digits.lstrip("0") or "0"
+    return int(value) if len(value) <= len(str(MAX_PARAGRAPH)) else MAX_PARAGRAPH + 1
+
 
 def _paragraph_numbers(value: Any, key: str) -> tuple[tuple[int, ...], int]:
     """``(numbers ascending, line)`` of ``paragraphs:`` or ``skip:``: ``2``, ``1-3``, ``"1-2, 4"``, ``[1, 3]``."""
@@ -215,10 +257,17 @@ def _paragraph_numbers(value: Any, key: str) -> tuple[tuple[int, ...], int]:
         if not isinstance(item, str):
             raise Invalid(f"'{key}' holds {kind_of(item)}, not a paragraph number", _NUMBERS_HINT)
         for part in text_of(item, key).split(","):
-            m = re.fullmatch(r"\s*(\d+)\s*(?:(?:-|–|\.\.)\s*(\d+)\s*)?", part)
+            m = re.fullmatch(rf"\s*({_DIGITS})\s*(?:(?:-|–|\.\.)\s*({_DIGITS})\s*)?", part)
             if m is None:
-                raise Invalid(f"'{part.strip()}' in '{key}' is not a paragraph number or range", _NUMBERS_HINT)
-            first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+                raise Invalid(f"'{written_number(part.strip())}' in '{key}' is not a paragraph number or range",
+                              _NUMBERS_HINT)
+            values = [_number(g) for g in m.groups() if g]
+            if max(values) > MAX_PARAGRAPH:
+                raise Invalid(f"'{written_number(part.strip())}' in '{key}' goes beyond paragraph {MAX_PARAGRAPH}, "
+                              "more paragraphs than any section holds",
+                              "number paragraphs as the section's page shows them: paragraph 2 of a section is "
+                              "its anchor <section id>--p2 on docs/sources/<source id>.md")
+            first, last = values[0], values[-1]
             if first < 1:
                 raise Invalid(f"'{part.strip()}' in '{key}': paragraphs are numbered from 1", _NUMBERS_HINT)
             if last < first:
@@ -260,6 +309,11 @@ def _section_ref(value: Any) -> SectionRef:
     text = text_of(value, "sections")
     if isinstance(value, Scalar) and not text.strip():
         raise Invalid("must not be empty", "name a section as source-id#section-id, or a whole source as source-id")
+    invisible = next((i for i, c in enumerate(text) if unicodedata.category(c) == "Cf"), None)
+    if invisible is not None:
+        # Ids are slugs, which never hold one; the message would name an id that looks right.
+        raise Invalid(f"'{text.strip()}' holds an invisible character (U+{ord(text[invisible]):04X}) after "
+                      f"'{text[:invisible].strip()}'", "retype the reference")
     source, _, section = text.strip().partition("#")
     return SectionRef(source, section, value.line if isinstance(value, Scalar) else 0)
 
@@ -270,6 +324,7 @@ Url = Annotated[Line, AfterValidator(_url)]
 EncodingName = Annotated[Line, AfterValidator(_encoding)]
 SourceOrder = Annotated[Line, AfterValidator(_source_order)]
 Tags = TextListOf[Annotated[Line, AfterValidator(_tag)]]
+TermName = Annotated[Line, AfterValidator(_term_name)]
 SectionRefs = TextListOf[Annotated[SectionRef, PlainValidator(_section_ref)]]
 
 
@@ -450,12 +505,12 @@ class CurationFile(YamlModel):
 class GlossaryTerm(YamlModel):
     """A glossary term: an entry under ``terms:`` in the glossary file."""
 
-    term: Line
+    term: TermName
     """The term as it should be shown (``open source``)."""
     definition: Line
     """One or two sentences. They are shown on hover."""
-    aliases: TextList = Field(default_factory=list)
-    """Other spellings that count as a mention (``LLaMA``)."""
+    aliases: TextListOf[TermName] = Field(default_factory=list)
+    """Other spellings that count as a mention (``LLaMA``); each names this term only."""
     page: Annotated[str, DERIVED] = ""
     """Id of the page whose key term this is (see :attr:`PageSpec.terms`); ``''`` for none."""
     case_sensitive: YamlBool = False
@@ -487,4 +542,5 @@ class GlossaryFile(YamlModel):
 
 
 __all__ = ["CONTENT_DIR", "PAGES_DIR", "SOURCE_ORDERS", "Correction", "CurationFile", "GlossaryFile", "GlossaryTerm",
-           "PageSpec", "SECTION_KEYS", "SectionRef", "SiteSpec", "SourceMeta", "number_ranges"]
+           "MAX_PARAGRAPH", "PageSpec", "SECTION_KEYS", "SectionRef", "SiteSpec", "SourceMeta", "number_ranges",
+           "paragraph_anchor", "written_number"]

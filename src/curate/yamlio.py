@@ -283,6 +283,14 @@ class _Composer:
         frame[2] = self._KEY
 
     def _scalar(self, event: Any) -> Scalar | None:
+        surrogate = _SURROGATE.search(event.value)
+        if surrogate:
+            # Only a "\ud800"-style escape makes one: no character, and no file or page can hold it.
+            self.problems.append(Problem(self.file, self._line(event.start_mark), "",
+                                         f"invalid YAML: the escape \\u{ord(surrogate.group()):04x} is half of a "
+                                         "UTF-16 surrogate pair, not a character",
+                                         "write the character itself, or its full escape such as \\U0001F600"))
+            raise _Stop
         plain = bool(event.implicit[0]) and event.style in (None, "")
         if (event.tag is None and plain and _NULL.fullmatch(event.value)) or event.tag == _NULL_TAG:
             return None
@@ -329,6 +337,9 @@ class _Composer:
                                      f"'*{event.anchor}' makes the value an alias in YAML (a copy of a value marked "
                                      "'&'); aliases are not allowed", self._quoted_hint(loc, rest)))
         raise _Stop
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def compose(text: str, file: str, problems: list[Problem], first_line: int = 1) -> Document | None:
@@ -437,8 +448,11 @@ def kind_of(value: Any) -> str:
 
 
 # Characters no title or note may hold: C0 and C1 controls (tab and, in multi-line text, line
-# feed aside), U+FFFD, the Unicode line separators and U+FEFF.
-_BAD_CHAR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\u2028\u2029\ufeff]")
+# feed aside), U+FFFD, the Unicode line separators, U+FEFF, and the bidirectional embeddings,
+# overrides and isolates (U+202A-U+202E, U+2066-U+2069), which reorder the text shown after them
+# wherever the value goes (a title in the nav, the knowledge map's tooltip); the marks U+200E and
+# U+200F, which right-to-left text needs, are kept.
+_BAD_CHAR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
 def text_of(value: Any, key: str = "key") -> str:
@@ -474,6 +488,8 @@ def text_of(value: Any, key: str = "key") -> str:
             message = f"holds a line separator (U+{ord(ch):04X})"
         elif ch == "\ufeff":
             message = "holds an invisible byte-order mark (U+FEFF)"
+        elif ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+            message = f"holds an invisible bidirectional control (U+{ord(ch):04X}), which reorders the text after it"
         else:
             message = f"holds an invisible control character (U+{ord(ch):04X})"
         raise Invalid(message, "retype the value")
