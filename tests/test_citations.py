@@ -391,8 +391,10 @@ def test_the_editing_guide_examples_build(project: Path):
     sections = guide.split("### Choose paragraphs", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     curation = project / CURATION
     text = curation.read_text(encoding="utf-8")
-    curation.write_text(text.replace("    sections:\n      - zuckerberg-open-source-ai-letter#what-is-llama\n",
-                                     sections, 1), encoding="utf-8")
+    chosen = ("    sections:\n      - zuckerberg-open-source-ai-letter#what-is-llama\n"
+              "      - zuckerberg-open-source-ai-letter#lead--p1\n")
+    assert chosen in text
+    curation.write_text(text.replace(chosen, sections, 1), encoding="utf-8")
     (project / INTRO).write_text(intro, encoding="utf-8")
     commands.build(project)
     built = page(project)

@@ -234,6 +234,7 @@ PARAGRAPH_WORDS = st.sampled_from(["Meta", "Meta’s", "open source", "open\nsou
 @given(st.lists(PARAGRAPH_WORDS, min_size=1, max_size=16).map("".join))
 @example("Meta and open source[^1]\n{ #lead--p1 }")
 @example("MetaMeta\n{ #id }Meta`code`")  # a bug: the link made "{ #id }" the paragraph's attributes
+@example("Meta\n{ #id }[^1]")  # a bug: the link moved the paragraph's "{ #id }" into its tail
 def test_a_linked_paragraph_is_known_exactly_as_parsing_it_gives(text):
     glossary = linker(("Meta", "A company."), ("open source", "Code."), ("Llama", "Models."))
     PARAGRAPHS.clear()

@@ -85,7 +85,7 @@ def test_hand_edit_stops_the_build_with_the_diff_and_where_to_edit(docs, capsys)
         "edit is not lost\n"
         "    --- docs/what-is-llama.md (as curate would write it)\n"
         "    +++ docs/what-is-llama.md (on disk, edited by hand)\n"
-        "    @@ -29,3 +29,3 @@\n"
+        "    @@ -30,3 +30,3 @@\n"
         "\n"
         "    -Llama is the family of [large language models](glossary.md#large-language-model"
     )
@@ -295,7 +295,7 @@ def test_unchanged_pages_are_not_rewritten(docs):
     for p in stamps:
         os.utime(p, ns=(old, old))
     intro = docs.parent / "content_sources" / "pages" / "security-threat.md"
-    intro.write_text(intro.read_text(encoding="utf-8").replace("bad intentions", "bad intent"), encoding="utf-8")
+    intro.write_text(intro.read_text(encoding="utf-8").replace("means harm", "means ill"), encoding="utf-8")
     result = build(docs.parent)
     assert result.written == ["security-threat.md"]
     for p in docs.rglob("*.md"):

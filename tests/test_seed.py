@@ -110,10 +110,14 @@ def test_build_writes_the_pages_with_front_matter(project, capsys):
 def test_citation_links_point_at_sections_of_the_sources_page(project):
     main(["build", "--project", str(project), "-q"])
     llama = (project / "docs" / "what-is-llama.md").read_text(encoding="utf-8")
-    # the intro's citations (a-c) and then the two passages' (d, e), each letter to its own place
-    back = " ".join(f'[{x}](#cite-1-{x}){{ aria-label="Back to the text, citation 1{x}" }}' for x in "abcde")
-    places = "; ".join(f"{x}. [section “What is Llama?”, paragraph {n}](sources/zuckerberg-open-source-ai-letter.md"
-                       f"#what-is-llama--p{n})" for x, n in zip("abcde", (2, 1, 2, 1, 2), strict=True))
+    # the intro's citations (a-d) and then the three passages' (e-g), each letter to its own place
+    cited = [("what-is-llama", 1), ("what-is-llama", 2), ("lead", 1), ("what-is-llama", 2),
+             ("what-is-llama", 1), ("what-is-llama", 2), ("lead", 1)]
+    letters = "abcdefg"
+    back = " ".join(f'[{x}](#cite-1-{x}){{ aria-label="Back to the text, citation 1{x}" }}' for x in letters)
+    names = {"what-is-llama": "section “What is Llama?”", "lead": "opening"}
+    places = "; ".join(f"{x}. [{names[s]}, paragraph {n}](sources/zuckerberg-open-source-ai-letter.md#{s}--p{n})"
+                       for x, (s, n) in zip(letters, cited, strict=True))
     assert (f"1. &#94; {back} [Mark Zuckerberg is now Supporting open-source AI tech]"
             f"(sources/zuckerberg-open-source-ai-letter.md), August 2024 (estimated). Cited: {places}.\n"
             "    { #ref-1 }") in llama

@@ -26,7 +26,7 @@ from .linking import escape
 MAX_NODES = 24      # rows drawn; a larger site's map shows its first pages
 NEIGHBOURS = 3      # arcs kept per page, its strongest: a map has at most NEIGHBOURS * MAX_NODES arcs
 ROW = 10            # height of a row, in drawing units; the drawing is 100 units wide
-STROKES = (1.5, 3, 4.5, 6)  # stroke widths in CSS pixels, weakest connection to strongest
+STROKES = (1.5, 3, 4.5, 6)  # stroke widths in CSS pixels: the thinnest, the one for a single weight, …, the thickest
 
 
 @dataclass(frozen=True)
@@ -72,14 +72,22 @@ def connections(nodes: list[Node], neighbours: int = NEIGHBOURS) -> list[Connect
     """The connections the map draws: each page's ``neighbours`` strongest, sorted by ``(a, b)``.
 
     A pair is kept when it is among the strongest of either page (heavier first, then
-    the nearer page in map order); pairs sharing nothing are never kept.
+    the nearer page in map order); pairs sharing nothing are never kept. A term or tag
+    that every page has (of three or more) joins every pair alike and tells nothing, so it
+    is not counted.
     """
+    everywhere_terms: frozenset[str] = frozenset()
+    everywhere_tags: frozenset[str] = frozenset()
+    if len(nodes) >= 3:
+        everywhere_terms = frozenset.intersection(*(n.terms for n in nodes))
+        everywhere_tags = frozenset.intersection(*(n.tags for n in nodes))
     pairs: dict[tuple[int, int], Connection] = {}
     per_node: list[list[Connection]] = [[] for _ in nodes]
     for i, x in enumerate(nodes):
         for j in range(i + 1, len(nodes)):
             y = nodes[j]
-            c = Connection(i, j, tuple(sorted(x.terms & y.terms)), tuple(sorted(x.tags & y.tags)))
+            c = Connection(i, j, tuple(sorted((x.terms & y.terms) - everywhere_terms)),
+                           tuple(sorted((x.tags & y.tags) - everywhere_tags)))
             if c.weight:
                 per_node[i].append(c)
                 per_node[j].append(c)
@@ -121,11 +129,14 @@ def render_map(nodes: list[Node], link: Callable[[str], str]) -> str:
 
 
 def stroke(weight: int, weights: list[int]) -> float:
-    """Stroke width of an arc: :data:`STROKES` spread from the lightest weight drawn to the heaviest."""
-    low, high = min(weights), max(weights)
-    if high == low:
+    """Stroke width of an arc, in CSS pixels: the distinct weights drawn, lightest to heaviest,
+    spread evenly from the first of :data:`STROKES` to the last, so a heavier arc is always
+    thicker (one weight alone is drawn at the second width)."""
+    distinct = sorted(set(weights))
+    if len(distinct) == 1:
         return STROKES[1]
-    return STROKES[round((weight - low) * (len(STROKES) - 1) / (high - low))]
+    rank = distinct.index(weight)
+    return round(STROKES[0] + (STROKES[-1] - STROKES[0]) * rank / (len(distinct) - 1), 2)
 
 
 def render_svg(nodes: list[Node], drawn: list[Connection]) -> str:

@@ -463,7 +463,9 @@ def linkable(inline: Inline) -> bool:
 
 
 # Text between quotation marks (a quotation keeps its words), and bare URLs.
-_QUOTED = re.compile(r"“[^“”\n]*”|\"[^\"\n]*\"|(?<!\w)‘[^‘’\n]*’(?!\w)|https?://\S+")
+# A quotation in double quotes may run across a soft line break (an editor wraps lines); one in
+# single quotes may not, as "’" is also an apostrophe.
+_QUOTED = re.compile(r"“[^“”]*”|\"[^\"]*\"|(?<!\w)‘[^‘’\n]*’(?!\w)|https?://\S+")
 
 
 def _protected(plain: str) -> list[tuple[int, int]]:

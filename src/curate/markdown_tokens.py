@@ -1378,8 +1378,9 @@ def _read_children(inline: Inline, children: list[Token], to_text: Any, heading:
     end_run()
     inline.plain = _shared("".join(plain), inline.runs)
     ends_with_element = previous.startswith(_ELEMENTS)
-    _trailing_attr_list(inline, heading, first_element if ends_with_element and first_element is not None
-                        else len(inline.plain))
+    before_element = ends_with_element and first_element is not None
+    _trailing_attr_list(inline, heading, first_element if before_element and first_element is not None
+                        else len(inline.plain), before_element)
 
 
 def _brace_later(children: list[Token], index: int) -> bool:
@@ -1428,12 +1429,13 @@ def _extend_run(run: Run, content: str, pieces: list | None, to_text: Any) -> No
         at += length
 
 
-def _trailing_attr_list(inline: Inline, heading: bool, end: int) -> None:
+def _trailing_attr_list(inline: Inline, heading: bool, end: int, before_element: bool = False) -> None:
     """Find a block's attribute list where attr_list looks for it; drop it from the text.
 
     attr_list (``AttrListTreeprocessor.run``) reads the tail of the block's last inline
     element, or, when the block ends with an element, the text before its first element:
-    ``end`` is where that text ends in :attr:`Inline.plain`. A heading's or cell's list
+    ``end`` is where that text ends in :attr:`Inline.plain` (``before_element``: the block
+    ends with an element, so the list sits before the first one). A heading's or cell's list
     follows a space (``HEADER_RE``), a paragraph's is alone on its last line (``BLOCK_RE``).
     """
     last = next((r for r in reversed(inline.runs) if r.offset + len(r.text) == end), None)
@@ -1466,7 +1468,10 @@ def _trailing_attr_list(inline: Inline, heading: bool, end: int) -> None:
     else:
         kept = text[:cut]
         inline.attr_ids.extend(ids)
-    inline.fragile = end != len(inline.plain)
+    # Before the first element, the list holds only while no element comes before it: a link
+    # written earlier in that text would move it into the link's tail (a footnote reference,
+    # say, adds nothing to the plain text, so the list can end it and still be fragile).
+    inline.fragile = before_element or end != len(inline.plain)
     start = last.offset + len(kept) - (1 if not heading and alone else 0)  # with the line break before it
     _cut_run(last, len(kept))
     if not last.text:

@@ -85,8 +85,8 @@ class HomeBuilder(Builder):
             knowledge_map = render_map(nodes, lambda path: relative_link(HOME, path))
             if knowledge_map:  # left out when it would join every page to every other alike
                 hd.tail.append(render.heading(2, "Knowledge map", searched=False) + "\n\nEach row is an explainer; "
-                               "an arc joins two that share glossary terms or tags, and the more they share, the "
-                               "thicker the arc.\n\n" + knowledge_map)
+                               "an arc joins two that share glossary terms or tags (those every explainer has "
+                               "aside), and the more they share, the thicker the arc.\n\n" + knowledge_map)
             shown = shown_sources(project)
             if shown and len(shown) <= LIST_MAX:
                 hd.tail.append(render.heading(2, "Sources", searched=False) + "\n\n" + render.bullet_links(
