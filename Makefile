@@ -48,7 +48,7 @@ $(BIN)/.zensical: pyproject.toml $(BIN)/.installed
 # docs/.curate-mkdocs.json, which `curate build` writes: a project never built gets one first.
 serve: install
 	@test -f docs/.curate-mkdocs.json || $(BIN)/curate build
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload --watch-theme
 
 check: install
 	$(BIN)/curate check
@@ -134,7 +134,7 @@ bench: install
 
 # The HTML reader's quality gate: 181 real pages with the article text a person marked
 # (benchmarks/eval_import.py; the data stays outside the repository, in ../shared beside it).
-EVAL_DATA ?= ../shared/data/article-extraction
+EVAL_DATA ?= $(or $(CURATE_EVAL_DATA),../shared/data/article-extraction)
 eval-import: install
 	@if [ ! -f "$(EVAL_DATA)/ground-truth.json" ]; then \
 		echo "eval-import: the article-extraction benchmark is not in $(EVAL_DATA)"; \

@@ -553,7 +553,7 @@ UNQUOTED = {
     "hash": ("title: What is Llama? #1 explainer",
              "content_sources/curation.yml:6: pages[0].title: the text after ' #' is read as a YAML comment, so the "
              "value would be 'What is Llama?'\n    hint: put the whole value in quotes: "
-             "title: \"What is Llama? #1 explainer\""),
+             "title: \"What is Llama? #1 explainer\"; or, if it is a comment, put it on a line of its own"),
     "leading dash": ("title: - the dash first",
                      "content_sources/curation.yml:6: invalid YAML: sequence entries are not allowed here (in the "
                      "value of 'title')\n    hint: put the value in quotes: text starting with '- ' must be quoted"),

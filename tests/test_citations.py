@@ -549,3 +549,11 @@ def test_a_citation_of_a_source_without_text_says_so_whatever_section_it_names(t
     # [@empty#lead] was "no section 'lead'" with the hint "its sections are: " and nothing after it.
     assert found == [("citation [@empty#lead]: source 'empty' has no text to cite", "cite another source"),
                      ("citation [@empty]: source 'empty' has no text to cite", "cite another source")]
+
+
+def test_a_comment_after_a_chosen_paragraph_gets_a_hint_for_a_list_item(tmp_path):
+    found = problems(make(tmp_path, sections="      - llama#licence--p2  # the second"))
+    assert [(p.message, p.hint) for p in found] == [(
+        "the text after ' #' is read as a YAML comment, so the value would be 'llama#licence--p2'",
+        'put the whole value in quotes: - "llama#licence--p2  # the second"; or, if it is a comment, put it on '
+        "a line of its own")]

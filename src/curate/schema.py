@@ -306,7 +306,7 @@ def _section_ref(value: Any) -> SectionRef:
         return value
     if isinstance(value, dict):
         return _section_mapping(value)
-    text = text_of(value, "sections")
+    text = text_of(value, "-")  # an item of the page's sections list
     if isinstance(value, Scalar) and not text.strip():
         raise Invalid("must not be empty", "name a section as source-id#section-id, or a whole source as source-id")
     invisible = next((i for i, c in enumerate(text) if unicodedata.category(c) == "Cf"), None)

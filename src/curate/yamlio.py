@@ -458,6 +458,8 @@ _BAD_CHAR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\u2028\u2029\ufeff\u2
 def text_of(value: Any, key: str = "key") -> str:
     """The text of a scalar exactly as written, refusing what YAML would read as less.
 
+    ``key`` names the value in hints (``"-"`` for an item of a list).
+
     A plain value cut short by `` #`` (a comment) and a value with a tag
     (``!x``) are refused, as are invisible characters. A ``str`` that is not
     a :class:`Scalar` comes from code, not from a file, and is returned as it is.
@@ -471,14 +473,18 @@ def text_of(value: Any, key: str = "key") -> str:
         return value
 
     def quoted(text: str) -> str:
-        return f'put the whole value in quotes: {key}: "' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        lead = "- " if key == "-" else f"{key}: "  # "-": the value is an item of a block list
+        return f'put the whole value in quotes: {lead}"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     if value.raw[:1] == "!":
         first = value.raw.split()[0] if value.raw.split() else value.raw
         raise Invalid(f"'{first}' makes the value a tag in YAML, so it would read '{value}'", quoted(value.raw))
     if value.plain and re.match(r"[ \t]+#", value.after):
+        # Refused either way: a title such as "Llama #1" would lose its end without a word. The
+        # hint says how to keep it, and where a comment goes if that is what it is.
         raise Invalid(f"the text after ' #' is read as a YAML comment, so the value would be '{value}'",
-                      quoted(f"{value.raw}{value.after}".rstrip()))
+                      quoted(f"{value.raw}{value.after}".rstrip())
+                      + "; or, if it is a comment, put it on a line of its own")
     bad = _BAD_CHAR.search(value)
     if bad:
         ch = bad.group()
