@@ -251,9 +251,10 @@ def test_citation_tooltip_is_in_the_built_html(built):
     entry = re.search(r'<li id="ref-1">(.*?)</li>', html, re.DOTALL).group(1)
     assert '<a aria-label="Back to the text, citation 1a" href="#cite-1-a">a</a>' in entry
     assert ('<a href="../sources/zuckerberg-open-source-ai-letter/">Mark Zuckerberg is now Supporting open-source AI '
-            'tech</a>, August 2024 (estimated). Cited: a. <a href="../sources/zuckerberg-open-source-ai-letter/'
-            '#what-is-llama--p1">section “What is Llama?”, paragraph 1</a>; b. <a href="../sources/'
-            'zuckerberg-open-source-ai-letter/#what-is-llama--p2">section “What is Llama?”, paragraph 2</a>') in entry
+            'tech</a>, August 2024 (estimated). Cited: a, e. <a href="../sources/zuckerberg-open-source-ai-letter/'
+            '#what-is-llama--p1">section “What is Llama?”, paragraph 1</a>; b, d, f. <a href="../sources/'
+            'zuckerberg-open-source-ai-letter/#what-is-llama--p2">section “What is Llama?”, paragraph 2</a>; '
+            'c, g. <a href="../sources/zuckerberg-open-source-ai-letter/#lead--p1">opening, paragraph 1</a>.') in entry
     assert "not recorded" not in html
 
 

@@ -116,8 +116,13 @@ def test_citation_links_point_at_sections_of_the_sources_page(project):
     letters = "abcdefg"
     back = " ".join(f'[{x}](#cite-1-{x}){{ aria-label="Back to the text, citation 1{x}" }}' for x in letters)
     names = {"what-is-llama": "section “What is Llama?”", "lead": "opening"}
-    places = "; ".join(f"{x}. [{names[s]}, paragraph {n}](sources/zuckerberg-open-source-ai-letter.md#{s}--p{n})"
-                       for x, (s, n) in zip(letters, cited, strict=True))
+    # each place once, after every letter that cites it
+    grouped: dict[tuple[str, int], list[str]] = {}
+    for x, place in zip(letters, cited, strict=True):
+        grouped.setdefault(place, []).append(x)
+    assert grouped[("what-is-llama", 2)] == ["b", "d", "f"]
+    places = "; ".join(f"{', '.join(xs)}. [{names[s]}, paragraph {n}](sources/zuckerberg-open-source-ai-letter.md"
+                       f"#{s}--p{n})" for (s, n), xs in grouped.items())
     assert (f"1. &#94; {back} [Mark Zuckerberg is now Supporting open-source AI tech]"
             f"(sources/zuckerberg-open-source-ai-letter.md), August 2024 (estimated). Cited: {places}.\n"
             "    { #ref-1 }") in llama

@@ -319,9 +319,9 @@ def citation_mark(ref: Reference, use: CitedPassage | None = None) -> str:
 def references_section(page_path: str, refs: list[Reference]) -> str:
     """The ``## References`` list: one entry per source, with back-links and the passages cited.
 
-    Entry ``n`` reads ``^ a b Title, Publisher, Author, 5 August 2024. Cited: a. opening,
-    paragraph 1; b. …`` (Wikipedia's grouped references). ``^`` (one use) or each letter
-    links back to its citation mark in the text; the title links to the source's page and
+    Entry ``n`` reads ``^ a b c Title, Publisher, Author, 5 August 2024. Cited: a, c. opening,
+    paragraph 1; b. …`` (Wikipedia's grouped references; a place cited twice is named once).
+    ``^`` (one use) or each letter links back to its citation mark in the text; the title links to the source's page and
     each cited place to its paragraph there. Publisher, author and date are left out when
     unknown; ``''`` when ``refs`` is empty.
     """
@@ -336,12 +336,16 @@ def references_section(page_path: str, refs: list[Reference]) -> str:
         s = ref.source
         bib = ", ".join([f"[{escape(s.title)}]({relative_link(page_path, s.docs_path)})",
                          *(escape(bit) for bit in credit(s))])
-        places = [f"[{escape(passage_place(u.section, u.passage))}]"
-                  f"({relative_link(page_path, s.docs_path, place_anchor(u.section, u.passage))})" for u in uses]
-        if len(places) == 1:
-            cited = f"Cited: {places[0]}."
+        # A place cited more than once is named once, after all its letters ("a, e. paragraph 1").
+        places: dict[str, list[str]] = {}
+        for i, u in enumerate(uses):
+            place = (f"[{escape(passage_place(u.section, u.passage))}]"
+                     f"({relative_link(page_path, s.docs_path, place_anchor(u.section, u.passage))})")
+            places.setdefault(place, []).append(letter(i))
+        if len(uses) == 1:
+            cited = f"Cited: {next(iter(places))}."
         else:
-            cited = "Cited: " + "; ".join(f"{letter(i)}. {p}" for i, p in enumerate(places)) + "."
+            cited = "Cited: " + "; ".join(f"{', '.join(letters)}. {p}" for p, letters in places.items()) + "."
         items.append(f"{ref.number}. {back} {bib}. {cited}\n    {{ #{ref.anchor} }}")
     return (heading(2, "References", searched=False) + "\n\n" + "\n".join(items)) if items else ""
 
