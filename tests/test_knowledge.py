@@ -512,3 +512,14 @@ def test_regular_expression_characters_in_a_term_are_matched_as_written(project)
                              if t.term == "C++"])
     out = linker.link("Code in C++ and in (a|b) but not in C or a.\n", "p.md", set())
     assert out.count("](glossary.md#") == 1 and "[C++](glossary.md#" in out
+
+
+def test_glossary_lists_mentions_in_navigation_order_without_the_explaining_page(docs):
+    glossary = _read(docs, "glossary.md")
+    llama = glossary.split("{ #llama }", 1)[1].split("\n## ", 1)[0]
+    assert "Explained on: [What is Llama](what-is-llama.md)" in llama
+    mentioned = re.search(r"Mentioned on: (.*)</li>", llama).group(1)
+    titles = re.findall(r"\[([^\]]+)\]\(", mentioned)
+    # explainers as the navigation orders them, the source article last, What is Llama not again
+    assert titles == ["Why Meta embraced open source", "Security threat",
+                      "Mark Zuckerberg is now Supporting open-source AI tech"]

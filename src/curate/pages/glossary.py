@@ -66,6 +66,7 @@ class GlossaryBuilder(Builder):
         gd.head.append(render.heading(1, "Glossary"))
         gd.head.append("Every term used on this site, what it means, and the pages that explain and mention it.")
         explainer_set = {p.docs_path for p in project.pages}
+        explainer_order = {p.docs_path: i for i, p in enumerate(project.pages)}
         pages_mentioning: dict[str, list[str]] = {}
         for path, d in index.drafts.items():
             if d.kind is PageKind.HOME:
@@ -87,7 +88,11 @@ class GlossaryBuilder(Builder):
                 page_draft.head.append(render.heading(1, f"Glossary: {letter}"))
             else:
                 page_draft = letter_drafts[where]
-            mentioned_on = sorted(pages_mentioning.get(term.term, []))
+            # Explainers in the navigation's order, then other pages (sources); not the page that
+            # explains the term, named just above.
+            explained_on = site.pages[term.page].docs_path if term.page else ""
+            mentioned_on = sorted((m for m in pages_mentioning.get(term.term, []) if m != explained_on),
+                                  key=lambda m: (m not in explainer_order, explainer_order.get(m, 0), m))
             block = [render.heading(2, term.term, term.anchor), "", escape(term.definition)]
             facts: list[tuple[str, bool]] = []  # (Markdown, searched)
             if term.aliases:
