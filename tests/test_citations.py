@@ -405,11 +405,11 @@ def test_the_editing_guide_examples_build(project: Path):
 
 def test_a_backlink_quotes_the_editor_sentence_without_its_citation_marks(tmp_path):
     root = make(tmp_path)
-    (root / "content_sources/pages/index.md").write_text(
+    (root / "content_sources/pages/history.md").write_text(
         "Read [about Llama](what-is-llama.md) first.[@llama#lead] Then the rest.\n", encoding="utf-8")
     commands.build(root)
-    assert "- [Test site](index.md): “Read about Llama first.”" in page(root)
-    assert 'first.<sup class="citation"><a id="cite-1-a" href="#ref-1"' in page(root, "index.md")
+    assert "- [History](history.md){ data-preview }: “Read about Llama first.”" in page(root)
+    assert 'first.<sup class="citation"><a id="cite-1-a" href="#ref-1"' in page(root, "history.md")
 
 
 def test_a_citation_in_a_heading_is_an_error_not_text(tmp_path):

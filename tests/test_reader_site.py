@@ -176,10 +176,7 @@ def test_built_pages_show_insertions_as_the_editors_never_as_plain_source_text(b
     for html_path in sorted(site.rglob("index.html")):
         page = html_path.read_text(encoding="utf-8")
         assert "(July 2024)" not in page and "&lt;span" not in page, html_path
-    # backlink context ("Pages that link here") keeps the span, not its escaped markup
-    backlinks = explainer.split('id="pages-that-link-here"', 1)[1]
-    assert ("“Mark Zuckerberg, CEO of Meta Platforms and the founder of Facebook, has recently "
-            + INSERTION_HTML.format("before August 2024") + " released") in backlinks
+    assert "last month " + INSERTION_HTML.format("July 2024") in llama_page
     css = (built / "docs" / "assets" / "curate.css").read_text(encoding="utf-8")
     assert re.search(r"\.curate-insertion \{[^}]*background-color: var\(--md-default-fg-color--lightest\)", css)
     # each page that holds insertions says once, in words, whose they are; a page without says nothing
@@ -189,6 +186,15 @@ def test_built_pages_show_insertions_as_the_editors_never_as_plain_source_text(b
     without = (site / "what-is-open-source" / "index.html").read_text(encoding="utf-8")
     assert 'class="curate-insertion"' not in without.split('id="pages-that-link-here"', 1)[0]
     assert note not in html.unescape(without)
+
+
+def test_a_backlink_sentence_marks_the_pages_insertions_again_and_escapes_the_rest():
+    from curate.render import sentence_markdown
+
+    out = sentence_markdown("That concern has now [as of August 2024] spread, says [x](javascript:y) <b>.",
+                            {"as of August 2024"})
+    assert out.startswith("That concern has now " + INSERTION_HTML.format("as of August 2024") + " spread")
+    assert out.endswith("says \\[x\\](javascript:y) &lt;b&gt;.")  # text, never a link or a tag
 
 
 def test_source_page_shows_the_printed_title_only_when_it_differs_from_the_heading():
@@ -231,10 +237,10 @@ def test_pages_that_link_here_leave_out_the_related_pages():
         assert not set(related) & set(backlinks), name
         both += bool(backlinks)
     assert both >= 2  # the rule is exercised, not met by leaving every backlink out
-    # what-is-open-source: related are Llama and Meta's reasons; the home page and Security threat still link here
+    # what-is-open-source: related are Llama and Meta's reasons; Security threat still links here. The
+    # home page (it links every explainer) and the source (under References) are not repeated.
     page = (docs / "what-is-open-source.md").read_text(encoding="utf-8")
-    assert _section_links(page, "Pages that link here") == [
-        "index.md", "security-threat.md", "sources/zuckerberg-open-source-ai-letter.md"]
+    assert _section_links(page, "Pages that link here") == ["security-threat.md"]
 
 
 def test_backlink_context_is_a_sentence_of_prose_never_a_caption(project):
@@ -247,24 +253,20 @@ def test_backlink_context_is_a_sentence_of_prose_never_a_caption(project):
                 if p.kind is PassageKind.CAPTION]
     assert captions and captions[0].startswith("Meta AI is powered by Llama 3.1")
     plan = plan_build(loaded)
-    contexts = []
-    for data in plan.files.values():
-        page = data.decode("utf-8")
-        body = _section_body(page, "Pages that link here")
-        if body is not None:
-            contexts += re.findall(r"(?m)^- \[[^\]]*\]\([^)]*\): “(.*)”$", body)
-    assert len(contexts) >= 5
-    assert not [c for c in contexts if c.startswith("Meta AI is powered by")]
-    llama = _section_body(plan.files["what-is-llama.md"].decode(), "Pages that link here")
-    # every page that links What is Llama does so in prose: each entry has its sentence
-    entries = re.findall(r"(?m)^- .*$", llama)
-    assert len(entries) >= 3 and all(": “" in e for e in entries), entries
+    sentences = [link.sentence for link in plan.links if link.sentence]
+    assert len(sentences) >= 5
+    assert not [c for c in sentences if c.startswith("Meta AI is powered by")]
     # the source page mentions Llama in its caption first and in prose later: the link, and so the
-    # context, is the prose's
-    assert ("- [Mark Zuckerberg is now Supporting open-source AI tech](sources/zuckerberg-open-source-ai-letter.md): "
-            "“Meta’s open source LLaMA 3.1") in llama
-    # and Why Meta embraced open source in prose, whose sentence is the context
-    assert any(c.startswith("Mark Zuckerberg, CEO of Meta Platforms") for c in contexts)
+    # sentence a backlink would quote, is the prose's
+    [to_llama] = [link for link in plan.links
+                  if (link.source_page, link.target_page) == ("sources/zuckerberg-open-source-ai-letter.md",
+                                                               "what-is-llama.md")]
+    assert to_llama.sentence.startswith("Meta’s open source LLaMA 3.1")
+    # and on the explainers every "Pages that link here" entry has its sentence
+    for name in ("what-is-llama.md", "what-is-open-source.md", "why-meta-embraced-open-source.md"):
+        body = _section_body(plan.files[name].decode(), "Pages that link here")
+        entries = re.findall(r"(?m)^- .*$", body or "")
+        assert entries and all(": “" in e for e in entries), (name, entries)
 
 
 def _quote(text: str, complete: bool = True):

@@ -216,6 +216,7 @@ class ExplainerBuilder(Builder):
 
         pages = site.project.pages
         explainer_paths = {p.docs_path for p in pages}
+        source_paths = {s.docs_path for s in site.project.sources}
         computed = computed_related(pages, index.mentions, MAX_RELATED)
         for spec, d in zip(pages, drafts, strict=True):
             d.tail = []
@@ -226,7 +227,10 @@ class ExplainerBuilder(Builder):
             d.tail.append(render.heading(2, "Related pages", searched=False) + "\n\n" + render.bullet_links(
                 d.path, [(site.pages[r].docs_path, site.pages[r].title, escape(site.pages[r].description))
                          for r in related], preview=frozenset(explainer_paths)) if related else "")
-            related_paths = {site.pages[r].docs_path for r in related}
-            d.tail.append(backlinks_tail(d.path, index, explainer_paths | {HOME}, leave_out=related_paths,
+            # Left out of "Pages that link here": the related pages (listed just above), the sources
+            # (listed under References) and the home page (which links every explainer, with the
+            # same sentence on each).
+            left_out = {site.pages[r].docs_path for r in related} | source_paths | {HOME}
+            d.tail.append(backlinks_tail(d.path, index, explainer_paths, leave_out=left_out,
                                          preview=frozenset(explainer_paths)))
         return []
