@@ -46,6 +46,7 @@ class TagsBuilder(Builder):
                               front_matter("Tags", "Pages of this site by tag.", _EDIT, inputs, search=_NOT_SEARCHED),
                               _EDIT, inputs)
         td.head.append(render.heading(1, "Tags"))
+        td.head.append("Each tag lists the explainers that carry it and the articles they are built from.")
         tag_drafts: list[render.PageDraft] = []
         tagged: dict[str, int] = {}
         inherited = source_tags(site)
