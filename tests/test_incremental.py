@@ -83,6 +83,19 @@ def test_unchanged_drafts_come_from_the_cache(synthetic: Path):
     assert (drafts.hits, drafts.misses) == (25, 0)
 
 
+def test_a_line_added_to_curation_yml_remakes_no_draft(synthetic: Path, tmp_path: Path):
+    """A page's draft depends on what curation.yml says, not on the lines it says it on."""
+    curation = synthetic / "content_sources" / "curation.yml"
+    curation.write_text("# A comment an editor added at the top.\n" + curation.read_text(encoding="utf-8"),
+                        encoding="utf-8")
+    store = cache.Store(synthetic)
+    drafts = DraftCache(store)
+    plan_build(load_project(synthetic, store), cache=drafts)
+    assert (drafts.hits, drafts.misses) == (25, 0)
+    assert commands.build(synthetic).written == []
+    assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)
+
+
 def test_damaged_cache_entries_are_misses_not_errors(synthetic: Path, tmp_path: Path):
     for kind in ("sources", "drafts"):
         for entry in sorted((synthetic / ".curate-cache" / kind).iterdir())[:5]:

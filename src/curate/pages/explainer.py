@@ -124,10 +124,16 @@ class ExplainerBuilder(Builder):
     kind = PageKind.EXPLAINER
 
     def draft_key(self, site: Site, spec: PageSpec) -> str:
-        """Digest of every input of the page's draft."""
+        """Digest of every input of the page's draft.
+
+        The spec without the lines it was written on (they only place messages), so a line
+        added above a page in ``curation.yml`` remakes no draft.
+        """
         intro = site.project.intros.get(spec.intro_rel, "")
         cited = [sid for sid in cited_sources(intro) if sid in site.source_keys]
-        return digest("explainer", spec, intro, [site.source_keys[s.id] for s in sources_of(site, spec)],
+        page = {k: v for k, v in vars(spec).items() if k not in ("line", "sections")}
+        chosen = [(r.source, r.section, r.paragraphs) for r in spec.sections]
+        return digest("explainer", page, chosen, intro, [site.source_keys[s.id] for s in sources_of(site, spec)],
                       [site.source_keys[sid] for sid in cited], site.linker_key)
 
     def draft(self, site: Site, cache: DraftCache) -> list[render.PageDraft]:
