@@ -19,7 +19,7 @@ that sentence).
 The threshold, :data:`NEAR_DUPLICATE`, is 0.8: a fifth of the longer passage may
 differ (on a 30-word paragraph, about six words). Measured
 (tests/test_multi_source.py): the two-sources fixture's shared fact in
-near-identical words scores {POS}; its hardest negative pair, the same quotation
+near-identical words scores 0.926; its hardest negative pair, the same quotation
 framed by other words in each report, 0.462; no two passages of the seed article
 score above 0.170.
 """
