@@ -229,8 +229,8 @@ def _build_locked(root: Path, docs: Path, force: bool, strict: bool, store: cach
     print_ = cache.fingerprint(root, set(manifest.files), digests)
     state = cache.load(root)
     result = None if force else _unchanged_since_last_build(docs, manifest, print_, state)
-    store = store if store is not None else cache.Store(root)
     if result is None:
+        store = store if store is not None else cache.Store(root)  # a no-op needs no store (nor its key)
         result = prepare(root, force, store=store, pages=None if force else cache.pages(state), digests=digests)
         assert result.writes is not None  # prepare always plans the writes
         problems = conflict_problems(result.writes)
@@ -259,6 +259,7 @@ def _build_locked(root: Path, docs: Path, force: bool, strict: bool, store: cach
         pages = ({p: (k, written[p]["sha256"]) for p, k in result.plan.final_keys.items() if p in written}
                  if result.plan is not None else cache.pages(state))
         cache.save(root, {"inputs": inputs, "manifest": writer.sha256(manifest_bytes)}, result.warnings, pages)
+        assert store is not None  # writes are planned only by prepare, which had the store
         store.prune()  # keep one build's worth of cleaned sources and drafts
     return result
 
