@@ -58,11 +58,6 @@ class PageBytes(Mapping[str, bytes]):
     def __len__(self) -> int:
         return len(self._drafts)
 
-    def rendered(self, path: str) -> bool:
-        """Whether the page's bytes have been made."""
-        return path in self._bytes
-
-
 def final_key(draft_key: str, tail: list[str]) -> str:
     """Digest of everything a cached draft's page is made from: its draft's key (every input of
     the draft, curate's code included) and the tail the second pass gave it (the only part of a
@@ -162,7 +157,7 @@ def plan_build(project: Project, handwritten: dict[str, str] | None = None,
     nav = make_nav(project, shown, months, letters, tag_pages)
     if handwritten:
         nav.append({HANDWRITTEN_SECTION: [{title_of(text, p): p} for p, text in sorted(handwritten.items())]})
-    return BuildPlan(files, edit_sources, nav, site.warnings, {p: m for p, m in index.mentions.items()},
+    return BuildPlan(files, edit_sources, nav, site.warnings, dict(index.mentions),
                      index.links, unlinked, {d.path: d.kind for d in all_drafts}, finals, expected)
 
 

@@ -142,8 +142,8 @@ class LinkIndex:
 
     @classmethod
     def gather(cls, drafts: list[PageDraft], handwritten: dict[str, str]) -> LinkIndex:
-        from ..build import title_of
         from ..linking import find_links
+        from ..markdown_tokens import title_of
 
         links: list[FoundLink] = []
         for d in drafts:
