@@ -137,10 +137,10 @@ def read(text: str) -> Reading:
                 if span is None:
                     continue  # pragma: no cover - text runs of paragraphs map to their source
                 line = bisect.bisect_left(ends, span[0]) + 1
-                parts = [p.strip() for p in ("@" + m.group(1)).split(";")]
-                if not all(_KEY.fullmatch(p) for p in parts):
+                if not _is_citation(m):
                     out.malformed.append((line, m.group()))
                     continue
+                parts = [p.strip() for p in ("@" + m.group(1)).split(";")]
                 cites = []
                 follows = bool(inline.plain[:run.offset + m.start()].strip())
                 for part in parts:
@@ -263,7 +263,9 @@ def resolve(citation: Citation, sources: dict[str, Source]) -> Target | str:
 def comparable(text: str) -> str:
     """``text`` as quotations are compared: curly quotation marks and apostrophes as straight
     ones, whitespace collapsed."""
-    return _SPACE.sub(" ", text.translate(_QUOTE_CHARS)).strip()
+    from .quotes import normalize
+
+    return normalize(text.translate(_QUOTE_CHARS))
 
 
 def quoted_words(sentence: str) -> list[str]:
@@ -326,14 +328,19 @@ def check(rel: str, text: str, sources: dict[str, Source], failed: set[str] | fr
         cited = [targets[c] for c in sentence.citations if c in targets]
         if not cited or len(cited) < len(sentence.citations):
             continue  # no citation, or one already reported
-        if not quoted_words(sentence.text):
+        quoted = quoted_words(sentence.text)
+        if not quoted:
             continue
-        texts = [compared.get(place(t)) or compared.setdefault(place(t), comparable(t.text)) for t in cited]
-        for words in quoted_words(sentence.text):
-            if not any(comparable(words) in t for t in texts):
+        for t in cited:
+            if place(t) not in compared:
+                compared[place(t)] = comparable(t.text)
+        texts = [compared[place(t)] for t in cited]
+        for words in quoted:
+            wanted = comparable(words)
+            if not any(wanted in t for t in texts):
                 from .quotes import closest_text
 
-                closest = closest_text(comparable(words), " ".join(texts))
+                closest = closest_text(wanted, " ".join(texts))
                 where = "; ".join(place(t) for t in cited)
                 problems.append(Problem(rel, sentence.line, "",
                                         f"the sentence quotes “{words}”, which is not in what it cites ({where}) "
