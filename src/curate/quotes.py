@@ -134,8 +134,12 @@ def verify(uses: list[QuoteUse], sources: dict[str, Source]) -> list[str]:
         'x' verbatim; closest source text: “…”``.
     """
     errors = []
+    normalized: dict[str, str] = {}  # source id -> its text normalised, once per call
     for use in uses:
-        texts = [normalize(sources[s].text) for s in use.source_ids if s in sources]
+        for s in use.source_ids:
+            if s in sources and s not in normalized:
+                normalized[s] = normalize(sources[s].text)
+        texts = [normalized[s] for s in use.source_ids if s in sources]
         wanted = normalize(use.text)
         if any(wanted in t for t in texts):
             continue

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .linking import FoundLink, escape, link_title, relative_link
 from .model import PageSpec, Passage, Section, Source, SourceMeta
-from .quotes import Quote, QuoteUse, normalize, verify
+from .quotes import Quote, QuoteUse, verify
 from .timeanchor import find_times
 from .yamlio import PartialDate, dump_front_matter
 
@@ -94,19 +94,7 @@ class PageDraft:
 
     def verify_quotes(self, sources: dict) -> None:
         """Check each quotation against its sources now, keeping the failures with the draft."""
-        self.quote_problems = []
-        normalized: dict[str, str] = {}
-        for use in self.quote_uses:
-            wanted = normalize(use.text)
-            texts = []
-            for sid in use.source_ids:
-                if sid in sources:
-                    if sid not in normalized:
-                        normalized[sid] = normalize(sources[sid].text)
-                    texts.append(normalized[sid])
-            if any(wanted in t for t in texts):
-                continue  # verbatim: what verify() would accept, without normalising the source again
-            self.quote_problems += verify([use], sources)
+        self.quote_problems = verify(self.quote_uses, sources)
 
     def link_prose(self, linker: GlossaryLinker) -> None:
         """Insert glossary links into the prose and record mentions and page links.
