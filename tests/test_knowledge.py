@@ -512,6 +512,9 @@ def test_regular_expression_characters_in_a_term_are_matched_as_written(project)
                              if t.term == "C++"])
     out = linker.link("Code in C++ and in (a|b) but not in C or a.\n", "p.md", set())
     assert out.count("](glossary.md#") == 1 and "[C++](glossary.md#" in out
+    # the alias first, so it is the mention tried: "(a|b)" as written, not "a" or "b" as a pattern
+    out = linker.link("Only (a|b) here, and a b.\n", "p.md", set())
+    assert out.count("](glossary.md#") == 1 and "[(a\\|b)](glossary.md#" in out, out  # "|" escaped for tables
 
 
 def test_glossary_lists_mentions_in_navigation_order_without_the_explaining_page(docs):
