@@ -240,6 +240,24 @@ def test_an_entry_not_signed_here_is_never_unpickled(synthetic: Path, tmp_path: 
     assert not commands.check(synthetic).errors
 
 
+def test_a_body_or_text_entry_not_signed_here_is_never_unpickled(synthetic: Path, tmp_path: Path):
+    """The parts read on demand behind signed entries: a draft's body, a source's text."""
+    marker = tmp_path / "ran"
+    for kind in ("draft-body", "source-text"):
+        entries = list((synthetic / ".curate-cache" / kind).iterdir())
+        assert entries, kind
+        for entry in entries:
+            entry.write_bytes(b"\0" * 32 + pickle.dumps(_Planted(marker)))
+    (synthetic / ".curate-cache" / "build.json").unlink()  # every page rendered: every body read
+    _bench().edit_article(synthetic, "article-00003", 1)  # a draft made anew reads another source's text
+    with pytest.raises(commands.ContentError, match="could not be read back"):
+        commands.build(synthetic)  # a body that fails its signature stops the build, as a deleted one does
+    assert not marker.exists()
+    commands.build(synthetic)  # the bad entries were dropped: the next build recovers
+    assert not marker.exists()
+    assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)
+
+
 def test_swapped_entries_are_misses(synthetic: Path, tmp_path: Path):
     for kind in ("intros", "sources", "drafts"):
         a, b = sorted((synthetic / ".curate-cache" / kind).iterdir())[:2]

@@ -33,6 +33,7 @@ import json
 import os
 import pickle
 import re
+import shutil
 import stat
 import sys
 import tempfile
@@ -197,6 +198,12 @@ class Store:
                 os.unlink(self._path(kind, key))
             except OSError:
                 pass
+
+    def clear(self, kind: str) -> None:
+        """Remove every entry of a kind (best effort)."""
+        if self.enabled:
+            shutil.rmtree(self.root / kind, ignore_errors=True)
+            self._folders.discard(kind)
 
     def keep(self, kind: str, key: str) -> None:
         """Count an entry as used by this build without reading it (:meth:`prune` keeps it)."""

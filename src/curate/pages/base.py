@@ -200,8 +200,9 @@ def _plain_draft(fields: dict) -> PageDraft:
 
 class _BodyLoader:
     """Reads a cached draft's body; one that cannot be read (the cache was deleted or changed
-    while the build ran) is an error that names the cure, and its draft is dropped so the next
-    build makes it again."""
+    while the build ran) is an error that names the cure. Every cached draft is dropped then, not
+    only this one: whatever changed this entry may have changed others, and the next build must
+    recover in one run, not one run per damaged entry."""
 
     def __init__(self, store: Store, key: str):
         self.store, self.key = store, key
@@ -212,7 +213,7 @@ class _BodyLoader:
             from ..cache import CACHE_DIR
             from ..errors import ContentError, Problem
 
-            self.store.drop("drafts", self.key)
+            self.store.clear("drafts")
             raise ContentError([Problem(f"{CACHE_DIR}/{DRAFT_BODY}/", 0, "", "a cached page draft could not be "
                                         "read back during the build (the cache was deleted or changed meanwhile?)",
                                         "run the build again")])
