@@ -150,13 +150,6 @@ def based_on_line(sources: list[Source]) -> str:
     return f"*Based on reporting from {reporting_date(sources)}.*"
 
 
-def date_phrase(meta: SourceMeta, estimated: str = " (estimated)") -> str:
-    """``5 August 2024``, ``August 2024`` + ``estimated``, or ``''`` when the date is unknown."""
-    if meta.published is None:
-        return ""
-    return meta.published.human() + (estimated if meta.published_estimated else "")
-
-
 def source_name(source: Source) -> str:
     """Plain text naming a source briefly: its publisher, or its title in quotation marks."""
     return source.meta.publisher or f"“{source.title}”"
@@ -171,7 +164,7 @@ def sources_line(sources: list[Source]) -> str:
     """
     names = []
     for s in sources:
-        when = date_phrase(s.meta, ", estimated")
+        when = s.meta.date_phrase(", estimated")
         names.append(escape(source_name(s)) + (f" ({when})" if when else ""))
     if not names:
         return ""
@@ -192,7 +185,7 @@ def group_heading(source: Source, sources: list[Source]) -> str:
         name = f"*{escape(publisher)}*" + (f", “{escape(source.title)}”" if shared else "")
     else:
         name = f"“{escape(source.title)}”"
-    when = date_phrase(source.meta)
+    when = source.meta.date_phrase()
     return f"### From {name}" + (f", {when}" if when else "") + f" {{ #from-{source.id} }}"
 
 
@@ -271,7 +264,7 @@ class Reference:
 def credit(source: Source) -> list[str]:
     """Plain-text publisher, author and date of a source, each only when known."""
     m = source.meta
-    return [bit for bit in (m.publisher, m.author) if bit] + ([date_phrase(m)] if m.published else [])
+    return [bit for bit in (m.publisher, m.author) if bit] + ([m.date_phrase()] if m.published else [])
 
 
 def attribute_text(text: str) -> str:
@@ -559,7 +552,7 @@ def source_metadata(source: Source) -> str:
     if m.author:
         rows.append(("Author", escape(m.author)))
     if m.published:
-        rows.append(("Published", date_phrase(m)))
+        rows.append(("Published", m.date_phrase()))
     if m.url:
         rows.append(("Address", f"<{m.url}>" if m.url.startswith(("http://", "https://")) else escape(m.url)))
     if m.topic:

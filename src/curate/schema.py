@@ -397,11 +397,15 @@ class SourceMeta(YamlModel):
     provenance: Provenance | None = None
     """Where in the page curate import found each value."""
 
+    def date_phrase(self, estimated: str = " (estimated)") -> str:
+        """``5 August 2024``, ``August 2024`` + ``estimated``, or ``''`` when the date is unknown."""
+        if self.published is None:
+            return ""
+        return self.published.human() + (estimated if self.published_estimated else "")
+
     def date_text(self) -> str:
         """``August 2024 (estimated)``, ``5 August 2024`` or ``date unknown``."""
-        if self.published is None:
-            return "date unknown"
-        return self.published.human() + (" (estimated)" if self.published_estimated else "")
+        return self.date_phrase() or "date unknown"
 
 
 # --- content_sources/curation.yml ----------------------------------------------------------------
