@@ -359,10 +359,7 @@ def _can_wrap(text: str, start: int, end: int) -> bool:
     """
     if start and text[start - 1] == "!":
         return False
-    backslashes = 0
-    while start - backslashes - 1 >= 0 and text[start - backslashes - 1] == "\\":
-        backslashes += 1
-    if backslashes % 2:
+    if _escaped(text, start):
         return False
     # Nor right after a line that is so far only "{ … }": the link would end the paragraph's
     # text before its first element there, and attr_list reads such an ending as the
