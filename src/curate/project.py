@@ -210,6 +210,16 @@ class _Reader:
         key = _yaml_key(rel, model, context, hashlib.sha256(data).digest())
         return self.cached("yaml", key, lambda: self._yaml(rel, model, context))
 
+    def replay(self, kind: str, key: str) -> tuple[Any] | None:
+        """A cache hit as ``(value,)``, its problems and warnings reported again; ``None`` on a miss."""
+        hit = self.store.get(kind, key, tuple) if self.store is not None else None
+        if hit is None or len(hit) != 3:
+            return None
+        value, problems, warnings = hit
+        self.problems += problems
+        self.warnings += warnings
+        return (value,)
+
     def cached(self, kind: str, key: str, compute: Callable[[], T], keep: Callable[[T], bool] = lambda _: True) -> T:
         """``compute()`` through the cache: on a hit, its result, with the problems and warnings it reported.
 
@@ -219,13 +229,9 @@ class _Reader:
             compute: Does the work, reporting into :attr:`problems` and :attr:`warnings`.
             keep: Whether a result may be kept (a source that failed to load is not).
         """
-        if self.store is not None:
-            hit = self.store.get(kind, key, tuple)
-            if hit is not None and len(hit) == 3:
-                value, problems, warnings = hit
-                self.problems += problems
-                self.warnings += warnings
-                return value
+        hit = self.replay(kind, key)
+        if hit is not None:
+            return hit[0]
         n_problems, n_warnings = len(self.problems), len(self.warnings)
         value = compute()
         if self.store is not None and keep(value):
@@ -350,13 +356,9 @@ def _intro_cached(r: _Reader, rel: str, titles: list[str], home: bool) -> str | 
         return hashlib.sha256(f"{salt()}\0{rel}\0{titles!r}\0{home}\0".encode() + digest).hexdigest()
 
     known = r.digests.get(rel)
-    if known is not None:
-        hit = r.store.get("intros", key_of(known), tuple)
-        if hit is not None and len(hit) == 3:
-            text, problems, warnings = hit
-            r.problems += problems
-            r.warnings += warnings
-            return text
+    hit = r.replay("intros", key_of(known)) if known is not None else None
+    if hit is not None:
+        return hit[0]
     data = r.read_bytes(rel)  # a miss: keyed by the bytes read now, as the intro is made from them
     if data is None:
         return None
