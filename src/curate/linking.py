@@ -42,6 +42,7 @@ from .markdown_tokens import (
     with_links,
 )
 from .model import GlossaryTerm
+from .slugs import name_key
 
 # Characters Python-Markdown (with the tables extension) lets a backslash escape, and that
 # mean something somewhere in a line: emphasis, code, links, footnotes, attribute lists, tables.
@@ -159,8 +160,6 @@ def _trie_pattern(aliases: list[str]) -> str:
     return emit(trie)
 
 
-def _key(text: str) -> str:
-    return re.sub(r"[\s\-]+", " ", text).casefold()
 
 
 _FOUND_SIZE = 4096
@@ -193,7 +192,7 @@ class GlossaryLinker:
             for alias in [link.term.term, *link.term.aliases]:
                 if not alias.strip():
                     continue
-                self._by_key.setdefault(_key(alias), []).append((alias, link))
+                self._by_key.setdefault(name_key(alias), []).append((alias, link))
                 alternatives.append(alias)
         alternatives.sort(key=lambda a: (-len(a), a))
         self._regex: re.Pattern | None = None
@@ -269,7 +268,7 @@ class GlossaryLinker:
         if base in cache:
             return cache[base]
         found = None
-        for alias, link in self._by_key.get(_key(base), []):
+        for alias, link in self._by_key.get(name_key(base), []):
             if link.term.case_sensitive and re.sub(r"[\s\-]+", " ", base) != re.sub(r"[\s\-]+", " ", alias):
                 continue
             found = link

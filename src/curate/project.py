@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -50,7 +49,7 @@ from .model import (
 from .pages import reserved_ids
 from .readers import Reader, reader_for, source_suffixes
 from .schema import CONTENT_DIR, PAGES_DIR, CurationFile, GlossaryFile, number_ranges, paragraph_anchor
-from .slugs import file_slug, slugify
+from .slugs import file_slug, name_key, slugify
 from .yamlio import Validated, compose, validate
 
 ARTICLES_DIR = "content_sources/articles"
@@ -941,11 +940,6 @@ def glossary_names(root: os.PathLike | str) -> list[list[str]]:
         return []
     return [[term.term, *(term.aliases if data.ok("terms", i, "aliases") else [])]
             for i, term in enumerate(data.value.terms) if data.ok("terms", i, "term")]
-
-
-def name_key(name: str) -> str:
-    """A glossary name as mentions are compared with it: case folded, spaces and hyphens as one space."""
-    return re.sub(r"[\s\-]+", " ", name.strip()).casefold()
 
 
 def _unknown_page_hint(wanted: str, pages: list[PageSpec]) -> str:

@@ -104,3 +104,9 @@ def unique_anchors(items: list[tuple[str, str]], reserved: AbstractSet[str] = fr
         used.add(anchor)
         out.append(anchor)
     return out
+
+
+def name_key(name: str) -> str:
+    """A glossary name as the linker compares mentions with it: case folded, runs of spaces and
+    hyphens as one space (``Open-Source`` and ``open source`` are one name)."""
+    return re.sub(r"[\s\-]+", " ", name.strip()).casefold()
