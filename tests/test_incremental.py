@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import pickle
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,24 @@ from curate.project import load_project
 
 from .conftest import copy_project
 from .test_scale import _bench
+
+
+def _entries(root: Path, kind: str) -> dict[str, bytes]:
+    """The cache's signed entries of a kind, key → bytes, read as another program would."""
+    with sqlite3.connect(root / cache.CACHE_DIR / cache.DB_FILE) as db:
+        return dict(db.execute("SELECT key, value FROM entries WHERE kind = ? ORDER BY key", (kind,)))
+
+
+def _set_entry(root: Path, kind: str, key: str, data: bytes) -> None:
+    """Replace an entry's bytes behind curate's back."""
+    with sqlite3.connect(root / cache.CACHE_DIR / cache.DB_FILE) as db:
+        db.execute("UPDATE entries SET value = ? WHERE kind = ? AND key = ?", (data, kind, key))
+
+
+def _delete_kind(root: Path, kind: str) -> None:
+    """Delete every entry of a kind behind curate's back (another process, or a person)."""
+    with sqlite3.connect(root / cache.CACHE_DIR / cache.DB_FILE) as db:
+        db.execute("DELETE FROM entries WHERE kind = ?", (kind,))
 
 
 def _docs(root: Path) -> dict[str, bytes]:
@@ -98,19 +117,20 @@ def test_a_line_added_to_curation_yml_remakes_no_draft(synthetic: Path, tmp_path
 
 def test_damaged_cache_entries_are_misses_not_errors(synthetic: Path, tmp_path: Path):
     for kind in ("sources", "drafts"):
-        for entry in sorted((synthetic / ".curate-cache" / kind).iterdir())[:5]:
-            entry.write_bytes(b"not a pickle")
+        for key in list(_entries(synthetic, kind))[:5]:
+            _set_entry(synthetic, kind, key, b"not a pickle")
     _bench().edit_article(synthetic, "article-00001", 1)
     commands.build(synthetic)
     assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)
 
 
 def test_the_cache_keeps_one_build_worth_of_entries(synthetic: Path):
-    before = len(list((synthetic / ".curate-cache" / "sources").iterdir()))
+    before = len(_entries(synthetic, "sources"))
     for run in range(3):
         _bench().edit_article(synthetic, "article-00002", run)
         commands.build(synthetic)
-    assert len(list((synthetic / ".curate-cache" / "sources").iterdir())) == before == 12
+    assert len(_entries(synthetic, "sources")) == before == 12
+    assert len(_entries(synthetic, "drafts")) == len(_entries(synthetic, "draft-body")) == 12 + 12 + 1
 
 
 def test_the_salt_covers_code_and_shaping_library_versions(monkeypatch, tmp_path: Path):
@@ -183,9 +203,9 @@ def test_build_and_check_agree_after_a_hand_edited_page_is_dropped(tmp_path: Pat
 
 
 def test_a_pickled_draft_round_trips(synthetic: Path):
-    entry = sorted((synthetic / ".curate-cache" / "drafts").iterdir())[0]
-    facts = pickle.loads(entry.read_bytes()[32:])  # after the 32-byte signature
-    body = pickle.loads((synthetic / ".curate-cache" / "draft-body" / entry.name).read_bytes()[32:])
+    key, entry = next(iter(_entries(synthetic, "drafts").items()))
+    facts = pickle.loads(entry[32:])  # after the 32-byte signature
+    body = pickle.loads(_entries(synthetic, "draft-body")[key][32:])
     assert facts["path"].endswith(".md") and body["prose"] and "prose" not in facts
 
 
@@ -208,7 +228,7 @@ def test_a_cached_draft_reads_its_body_only_when_rendered(synthetic: Path):
 def test_a_draft_body_gone_during_a_build_stops_it_with_a_cure(synthetic: Path):
     store = cache.Store(synthetic)
     plan = plan_build(load_project(synthetic, store), cache=DraftCache(store), link_report=False)
-    shutil.rmtree(synthetic / ".curate-cache" / "draft-body")
+    _delete_kind(synthetic, "draft-body")
     with pytest.raises(commands.ContentError, match="run the build again"):
         plan.files["topic-00003.md"]
     # The next build drafts the page again.
@@ -230,8 +250,8 @@ class _Planted:
 def test_an_entry_not_signed_here_is_never_unpickled(synthetic: Path, tmp_path: Path):
     marker = tmp_path / "ran"
     for kind in ("sources", "drafts", "yaml", "intros"):
-        for entry in (synthetic / ".curate-cache" / kind).iterdir():
-            entry.write_bytes(b"\0" * 32 + pickle.dumps(_Planted(marker)))
+        for key in _entries(synthetic, kind):
+            _set_entry(synthetic, kind, key, b"\0" * 32 + pickle.dumps(_Planted(marker)))
     (synthetic / ".curate-cache" / "build.json").unlink()
     _bench().edit_article(synthetic, "article-00003", 1)
     commands.build(synthetic)
@@ -244,10 +264,10 @@ def test_a_body_or_text_entry_not_signed_here_is_never_unpickled(synthetic: Path
     """The parts read on demand behind signed entries: a draft's body, a source's text."""
     marker = tmp_path / "ran"
     for kind in ("draft-body", "source-text"):
-        entries = list((synthetic / ".curate-cache" / kind).iterdir())
+        entries = _entries(synthetic, kind)
         assert entries, kind
-        for entry in entries:
-            entry.write_bytes(b"\0" * 32 + pickle.dumps(_Planted(marker)))
+        for key in entries:
+            _set_entry(synthetic, kind, key, b"\0" * 32 + pickle.dumps(_Planted(marker)))
     (synthetic / ".curate-cache" / "build.json").unlink()  # every page rendered: every body read
     _bench().edit_article(synthetic, "article-00003", 1)  # a draft made anew reads another source's text
     with pytest.raises(commands.ContentError, match="could not be read back"):
@@ -260,10 +280,9 @@ def test_a_body_or_text_entry_not_signed_here_is_never_unpickled(synthetic: Path
 
 def test_swapped_entries_are_misses(synthetic: Path, tmp_path: Path):
     for kind in ("intros", "sources", "drafts"):
-        a, b = sorted((synthetic / ".curate-cache" / kind).iterdir())[:2]
-        data_a, data_b = a.read_bytes(), b.read_bytes()
-        a.write_bytes(data_b)
-        b.write_bytes(data_a)
+        (a, data_a), (b, data_b) = list(_entries(synthetic, kind).items())[:2]
+        _set_entry(synthetic, kind, a, data_b)
+        _set_entry(synthetic, kind, b, data_a)
     _bench().edit_article(synthetic, "article-00007", 1)
     commands.build(synthetic)
     assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)
@@ -336,14 +355,14 @@ def test_a_cached_source_reads_its_text_only_when_asked(synthetic: Path):
 def test_a_cached_sources_text_deleted_during_a_build_is_read_again(synthetic: Path):
     store = cache.Store(synthetic)
     project = load_project(synthetic, store)
-    shutil.rmtree(synthetic / ".curate-cache" / "source-text")
+    _delete_kind(synthetic, "source-text")
     fresh = load_project(synthetic, None).sources[2]
     assert project.sources[2].text == fresh.text and project.sources[2].sections[0].passages == \
         fresh.sections[0].passages
 
 
 def test_a_source_whose_text_entry_is_gone_is_loaded_again(synthetic: Path, tmp_path: Path):
-    shutil.rmtree(synthetic / ".curate-cache" / "source-text")
+    _delete_kind(synthetic, "source-text")
     _bench().edit_article(synthetic, "article-00004", 1)
     assert commands.build(synthetic).written == ["sources/article-00004.md", "topic-00003.md"]
     assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)

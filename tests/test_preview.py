@@ -210,10 +210,11 @@ def test_kept_store_hands_out_copies_and_prunes_what_a_build_did_not_use(tmp_pat
     assert got is not draft and got.tail == ["first"]
     got.tail.append("changed by a build")
     assert store.get("drafts", "k1").tail == ["first"]          # the kept entry is untouched
-    assert (tmp_path / ".curate-cache" / "drafts" / "k1.pickle").is_file()  # and on disk, as ever
+    store.flush()
+    assert KeptStore(tmp_path).has("drafts", "k1")              # and on disk, as ever
     store.prune()  # this "build" used k1 and k2
     store.get("drafts", "k1")
     store.prune()  # this one used only k1
-    assert ("drafts", "k2") not in store.memory and not (tmp_path / ".curate-cache" / "drafts" / "k2.pickle").exists()
+    assert ("drafts", "k2") not in store.memory and not KeptStore(tmp_path).has("drafts", "k2")
     fresh = KeptStore(tmp_path)
     assert fresh.get("drafts", "k1").title == "A"               # read back from disk by a new process

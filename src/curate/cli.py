@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
     common.add_argument("--debug", action="store_true", help="show a traceback on errors")
     common.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    common.add_argument("-j", "--jobs", type=_jobs, metavar="N",
+                        help="processes to clean sources and draft pages in (default: $CURATE_JOBS, else one per "
+                             "processor); the pages written are the same for any N")
     b = sub.add_parser("build", parents=[common], help="write the generated pages into docs/")
     b.add_argument("--force", action="store_true",
                    help="overwrite generated pages edited by hand (the edited file is saved as a backup)")
@@ -73,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--format", choices=("text", "json"), default="text",
                    help="how to print what was found (json: one object per page, an array for several)")
     return p
+
+
+def _jobs(value: str) -> int:
+    if not value.isascii() or not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of processes, 1 or more")
+    return int(value)
 
 
 def _color(stream: TextIO) -> bool:
@@ -197,9 +206,10 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
 
 def _build(args, root: Path, out: TextIO, err: TextIO) -> int:
     from .commands import build
+    from .parallel import jobs
 
     start = time.perf_counter()
-    result = build(root, force=args.force, strict=args.strict)
+    result = build(root, force=args.force, strict=args.strict, jobs=jobs(args.jobs))
     elapsed = time.perf_counter() - start
     if not args.quiet:
         for path in result.written:
@@ -222,6 +232,7 @@ def _build(args, root: Path, out: TextIO, err: TextIO) -> int:
 
 def _check(args, root: Path, out: TextIO, err: TextIO) -> int:
     from .commands import check
+    from .parallel import jobs
 
     today = None
     if args.today:
@@ -229,7 +240,7 @@ def _check(args, root: Path, out: TextIO, err: TextIO) -> int:
             today = _dt.date.fromisoformat(args.today)
         except ValueError:
             raise UsageError(f"--today: '{args.today}' is not a date like 2026-11-30") from None
-    result = check(root, today)
+    result = check(root, today, jobs=jobs(args.jobs))
     for e in result.errors:
         _say(err, f"error: {e}", "red")
     for w in result.warnings:

@@ -113,7 +113,7 @@ def _indent(text: str) -> str:
 
 def prepare(root: Path, force: bool = False, link_report: bool = False,
             store: cache.Store | None = None, pages: dict[str, tuple[str, str]] | None = None,
-            digests: dict[str, bytes] | None = None) -> BuildResult:
+            digests: dict[str, bytes] | None = None, jobs: int | None = None) -> BuildResult:
     """Load, validate, render and plan the writes; nothing is written.
 
     Args:
@@ -126,12 +126,18 @@ def prepare(root: Path, force: bool = False, link_report: bool = False,
             rendered again. ``curate check`` passes none.
         digests: SHA-256 of the files under ``content_sources/`` as the build's
             fingerprint read them (see :func:`curate.project.load_project`).
+        jobs: Processes to clean sources and draft pages in (:func:`curate.parallel.jobs`:
+            ``$CURATE_JOBS``, else one per processor, when not given).
 
     Raises:
         ContentError: Content is invalid or the quote check fails.
+        UsageError: ``$CURATE_JOBS`` is not a whole number of at least 1.
     """
+    from . import parallel
+
+    n_jobs = parallel.jobs(jobs)
     with _no_cyclic_gc():
-        return _prepare(root, force, link_report, store, pages, digests)
+        return _prepare(root, force, link_report, store, pages, digests, n_jobs)
 
 
 @contextmanager
@@ -154,16 +160,16 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def _prepare(root: Path, force: bool, link_report: bool, store: cache.Store | None,
-             pages: dict[str, tuple[str, str]] | None, digests: dict[str, bytes] | None) -> BuildResult:
+             pages: dict[str, tuple[str, str]] | None, digests: dict[str, bytes] | None, jobs: int) -> BuildResult:
     docs = root / "docs"
     store = store if store is not None else cache.Store(root)
     from .build import plan_build
     from .pages import DraftCache
     from .project import load_project
 
-    project = load_project(root, store, digests)
+    project = load_project(root, store, digests, jobs=jobs)
     manifest = read_manifest(docs)
-    drafts = DraftCache(store)
+    drafts = DraftCache(store, jobs=jobs)
     plan = plan_build(project, handwritten_pages(docs, set(manifest.files)), link_report=link_report, cache=drafts,
                       pages=pages)
     writes = plan_writes(docs, plan.files, plan.edit_sources, plan.nav, force=force, expected=plan.expected)
@@ -174,6 +180,7 @@ def _prepare(root: Path, force: bool, link_report: bool, store: cache.Store | No
         plan = plan_build(project, handwritten_pages(docs, set(manifest.files) - kept), link_report=link_report,
                           cache=drafts, pages=pages)
         writes = plan_writes(docs, plan.files, plan.edit_sources, plan.nav, force=force, expected=plan.expected)
+    store.flush()  # the entries this run made, for the next (a build prunes them later, as it writes)
     result = BuildResult(plan=plan, writes=writes, warnings=list(plan.warnings), project=project)
     result.written = [c.path for c in writes.by_action("create", "update", "force")]
     result.unchanged = [c.path for c in writes.by_action("unchanged")]
@@ -186,7 +193,7 @@ def _prepare(root: Path, force: bool, link_report: bool, store: cache.Store | No
 
 
 def build(root: os.PathLike | str, force: bool = False, strict: bool = False,
-          store: cache.Store | None = None) -> BuildResult:
+          store: cache.Store | None = None, jobs: int | None = None) -> BuildResult:
     """Run a build: write every generated page that changed.
 
     Holds ``.curate-cache/build.lock`` throughout, and first completes or
@@ -198,6 +205,7 @@ def build(root: os.PathLike | str, force: bool = False, strict: bool = False,
         strict: Treat warnings as errors (nothing is written).
         store: The cache of cleaned sources and drafts (``.curate-cache/``); the live
             preview passes one that also keeps its entries in memory between builds.
+        jobs: Processes to clean sources and draft pages in (see :func:`prepare`).
 
     Raises:
         ContentError: Invalid content, a failed quote check, hand-edited pages
@@ -214,7 +222,7 @@ def build(root: os.PathLike | str, force: bool = False, strict: bool = False,
     with writer.lock(root):
         notes = writer.recover(docs).notes
         try:
-            result = _build_locked(root, docs, force, strict, store)
+            result = _build_locked(root, docs, force, strict, store, jobs)
         except ContentError as exc:
             for note in notes:
                 exc.add_note(note)
@@ -223,7 +231,8 @@ def build(root: os.PathLike | str, force: bool = False, strict: bool = False,
         return result
 
 
-def _build_locked(root: Path, docs: Path, force: bool, strict: bool, store: cache.Store | None) -> BuildResult:
+def _build_locked(root: Path, docs: Path, force: bool, strict: bool, store: cache.Store | None,
+                  jobs: int | None) -> BuildResult:
     manifest = read_manifest(docs)
     digests: dict[str, bytes] = {}
     print_ = cache.fingerprint(root, set(manifest.files), digests)
@@ -231,7 +240,8 @@ def _build_locked(root: Path, docs: Path, force: bool, strict: bool, store: cach
     result = None if force else _unchanged_since_last_build(docs, manifest, print_, state)
     if result is None:
         store = store if store is not None else cache.Store(root)  # a no-op needs no store (nor its key)
-        result = prepare(root, force, store=store, pages=None if force else cache.pages(state), digests=digests)
+        result = prepare(root, force, store=store, pages=None if force else cache.pages(state), digests=digests,
+                         jobs=jobs)
         assert result.writes is not None  # prepare always plans the writes
         problems = conflict_problems(result.writes)
         if problems:
@@ -320,7 +330,7 @@ class CheckResult:
         return bool(self.errors or (strict and self.warnings))
 
 
-def check(root: os.PathLike | str, today: _dt.date | None = None) -> CheckResult:
+def check(root: os.PathLike | str, today: _dt.date | None = None, jobs: int | None = None) -> CheckResult:
     """Compare ``docs/`` with what a build would write; write nothing.
 
     Reports stale, missing or extra generated pages, hand edits, invalid
@@ -334,7 +344,7 @@ def check(root: os.PathLike | str, today: _dt.date | None = None) -> CheckResult
                           "to complete or undo its changes")
         return out
     try:
-        result = prepare(root, link_report=True)
+        result = prepare(root, link_report=True, jobs=jobs)
     except ContentError as exc:
         out.errors += [p.format() for p in exc.problems]
         return out

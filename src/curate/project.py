@@ -91,6 +91,29 @@ class _Reader:
         # SHA-256 of files under content_sources/ as the build's fingerprint read them (regular files
         # only): cache keys of files that are cache hits need no second read (see load_project).
         self.digests: dict[str, bytes] = {}
+        self.jobs = 1
+
+    def sub(self) -> _Reader:
+        """A reader of the same project, cache and digests with nothing reported yet (for one job)."""
+        one = _Reader.__new__(_Reader)
+        one.__dict__.update(self.__dict__)
+        one.problems, one.warnings, one.left_out, one.failed, one.source_keys = [], [], {}, set(), {}
+        return one
+
+    def report(self) -> _Reader:
+        """What this reader found, without the project it reads (what a job sends back)."""
+        out = _Reader.__new__(_Reader)
+        out.__dict__.update(problems=self.problems, warnings=self.warnings, left_out=self.left_out,
+                            failed=self.failed, source_keys=self.source_keys)
+        return out
+
+    def absorb(self, report: _Reader) -> None:
+        """Take in what a job's reader found (:meth:`report`)."""
+        self.problems += report.problems
+        self.warnings += report.warnings
+        self.left_out.update(report.left_out)
+        self.failed |= report.failed
+        self.source_keys.update(report.source_keys)
 
     def resolve(self, path: Path) -> Path:
         """``path.resolve()``, resolving each folder once: most files of a project are not links,
@@ -259,7 +282,7 @@ def _yaml_key(rel: str, model: type[BaseModel], context: dict[str, Any] | None, 
 
 
 def load_project(root: os.PathLike | str, store: Store | None = None,
-                 digests: dict[str, bytes] | None = None) -> Project:
+                 digests: dict[str, bytes] | None = None, jobs: int = 1) -> Project:
     """Load, clean and validate everything under ``content_sources/``.
 
     Args:
@@ -270,6 +293,7 @@ def load_project(root: os.PathLike | str, store: Store | None = None,
             under ``content_sources/``, as the build's fingerprint just read them
             (:func:`curate.cache.fingerprint`): a source or intro found in the cache
             under them is not read again. What is not found is read, and keyed, anew.
+        jobs: Processes to clean sources in (:func:`curate.parallel.map_jobs`).
 
     Returns:
         The loaded project; ``project.warnings`` holds non-fatal problems.
@@ -281,6 +305,7 @@ def load_project(root: os.PathLike | str, store: Store | None = None,
     r = _Reader(Path(root))
     r.store = store
     r.digests = dict(digests or {})
+    r.jobs = jobs
     curation = r.yaml(CURATION, CurationFile, context={"reserved_ids": RESERVED_IDS})
     glossary_file = r.yaml(GLOSSARY, GlossaryFile, required=False)
     # Term names are known when the glossary is absent (there are none) or every term was read.
@@ -416,6 +441,7 @@ def _load_sources(r: _Reader) -> list[Source]:
         r.sources_known = False
         return []
     sources: list[Source] = []
+    todo: list[tuple[str, str, str, Reader]] = []  # (rel, id, stem, reader) of each source not in the cache
     ids: dict[str, str] = {}
     for path in sorted(folder.iterdir(), key=lambda p: p.name):  # as Paths sort, without their slow comparison
         name = path.name
@@ -446,7 +472,12 @@ def _load_sources(r: _Reader) -> list[Source]:
             r.failed.add(sid)
             continue
         ids[sid] = rel
-        source = _load_source_cached(r, reader, rel, sid, stem)
+        found = _source_hit(r, rel, sid, stem, reader)
+        if found is not None:
+            sources.append(found)
+        else:
+            todo.append((rel, sid, stem, reader))
+    for (_, sid, _, _), source in zip(todo, _load_fresh(r, todo), strict=True):
         if source is not None:
             sources.append(source)
         else:
@@ -519,48 +550,66 @@ def _within(r: _Reader, path: Path) -> bool:
         return False
 
 
-def _load_source_cached(r: _Reader, reader: Reader, rel: str, sid: str, stem: str) -> Source | None:
-    """:func:`_load_source` through the source cache: a source whose snapshot and metadata bytes
-    are as when it was last cleaned is taken from the cache, with the problems and warnings it gave.
+def _source_hit(r: _Reader, rel: str, sid: str, stem: str, reader: Reader) -> Source | None:
+    """A source whose snapshot and metadata bytes are as when it was last cleaned, from the
+    source cache, with the problems and warnings it gave; ``None`` on a miss (nothing reported).
 
     What comes from the cache is a :class:`_CachedSource`: its text and passages are read from
     the cache only when a page drafted anew asks for them.
     """
     store = r.store
-    if store is None:
-        return _load_source(r, reader, rel, sid, stem)
-    keys = _source_key(r, rel, stem)
-    if keys is None:
-        return _load_source(r, reader, rel, sid, stem)  # unreadable: the loader reports it
+    keys = _source_key(r, rel, stem) if store is not None else None
+    if store is None or keys is None:
+        return None
     key, meta_digest = keys
     hit = store.get("sources", key, tuple) if store.has(SOURCE_TEXT, key) else None
-    if hit is not None and len(hit) == 3 and isinstance(hit[0], tuple) and len(hit[0]) == 2:
-        (facts, left_out), problems, warnings = hit
-        r.problems += problems
-        r.warnings += warnings
-        store.keep(SOURCE_TEXT, key)
-        if meta_digest is not None:
-            # The checked metadata stays cached too: when only the article's text changes, its
-            # metadata is not checked again (the first check of a build pays for the schema).
-            store.keep("yaml", _yaml_key(f"{ARTICLES_DIR}/{stem}{META_SUFFIX}", SourceMeta, None, meta_digest))
-        source: Source | None = _CachedSource(facts, _TextLoader(store, key, r.root, reader, rel, sid, stem))
-    else:
-        if r.digests:
-            keys = _source_key(r, rel, stem, fresh=True)  # a miss: keyed by the bytes it is made from
-            if keys is None:
-                return _load_source(r, reader, rel, sid, stem)
-            key = keys[0]
-        n_problems, n_warnings = len(r.problems), len(r.warnings)
-        source = _load_source(r, reader, rel, sid, stem)
-        left_out = r.left_out.get(sid, [])
-        if source is not None:
-            store.put(SOURCE_TEXT, key, _source_text(source))  # first: facts never outlive their text
-            store.put("sources", key, ((_source_facts(source), left_out), r.problems[n_problems:],
-                                       r.warnings[n_warnings:]))
+    if hit is None or len(hit) != 3 or not isinstance(hit[0], tuple) or len(hit[0]) != 2:
+        return None
+    (facts, left_out), problems, warnings = hit
+    r.problems += problems
+    r.warnings += warnings
+    store.keep(SOURCE_TEXT, key)
+    if meta_digest is not None:
+        # The checked metadata stays cached too: when only the article's text changes, its
+        # metadata is not checked again (the first check of a build pays for the schema).
+        store.keep("yaml", _yaml_key(f"{ARTICLES_DIR}/{stem}{META_SUFFIX}", SourceMeta, None, meta_digest))
     r.left_out[sid] = left_out
+    r.source_keys[sid] = key
+    return _CachedSource(facts, _TextLoader(store, key, r.root, reader, rel, sid, stem))
+
+
+def _source_fresh(r: _Reader, rel: str, sid: str, stem: str, reader: Reader) -> Source | None:
+    """:func:`_load_source`, and the result put into the source cache, keyed by the bytes it was made from."""
+    store = r.store
+    keys = _source_key(r, rel, stem, fresh=bool(r.digests)) if store is not None else None
+    n_problems, n_warnings = len(r.problems), len(r.warnings)
+    source = _load_source(r, reader, rel, sid, stem)
+    if store is None or keys is None:  # no cache, or a file that cannot be read (the loader reports it)
+        return source
+    left_out = r.left_out.setdefault(sid, [])
     if source is not None:
-        r.source_keys[sid] = key
+        store.put(SOURCE_TEXT, keys[0], _source_text(source))  # first: facts never outlive their text
+        store.put("sources", keys[0], ((_source_facts(source), left_out), r.problems[n_problems:],
+                                       r.warnings[n_warnings:]))
+        r.source_keys[sid] = keys[0]
     return source
+
+
+def _load_fresh(r: _Reader, todo: list[tuple[str, str, str, Reader]]) -> list[Source | None]:
+    """:func:`_source_fresh` for each ``(rel, sid, stem, reader)``, shared out over :attr:`_Reader.jobs`
+    processes (:func:`curate.parallel.map_jobs`): reading and cleaning are most of a clean build's loading."""
+    from . import parallel
+
+    def job(item: tuple[str, str, str, Reader]) -> tuple[Source | None, _Reader]:
+        one = r.sub()
+        return _source_fresh(one, *item), one.report()
+
+    store = r.store
+    done = parallel.map_jobs(job, todo, r.jobs, gather=store.used_keys if store is not None else None,
+                             merge=store.merge_used if store is not None else None)
+    for _, report in done:
+        r.absorb(report)
+    return [source for source, _ in done]
 
 
 def _source_facts(source: Source) -> tuple:

@@ -1008,6 +1008,7 @@ def lock(root: Path, command: str = "curate build") -> Iterator[None]:
                     path.unlink()
                 except OSError:
                     pass
+                _HELD_LOCKS.discard(fd)
                 os.close(fd)
             if created:
                 try:
@@ -1052,7 +1053,27 @@ def _acquire(path: Path, command: str) -> int | None:
     started = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
     os.ftruncate(fd, 0)
     os.write(fd, f"pid {os.getpid()}\nstarted {started}\ncommand {command}\n".encode())
+    _HELD_LOCKS.add(fd)
     return fd
+
+
+# Lock files this process holds open. A process forked from a build (:mod:`curate.parallel`)
+# closes its copies at once: an flock lasts while any copy of its file is open, and a worker
+# left running by a killed build must not keep the next build out.
+_HELD_LOCKS: set[int] = set()
+
+
+def _close_held_locks() -> None:
+    for fd in _HELD_LOCKS:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD_LOCKS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_held_locks)
 
 
 def _holder(fd: int) -> str:

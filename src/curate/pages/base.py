@@ -21,8 +21,9 @@ import dataclasses
 import enum
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from ..linking import FoundLink, GlossaryLinker, TermLink
 from ..model import PageSpec, Project, Source
@@ -31,6 +32,8 @@ from ..slugs import unique_anchors
 
 if TYPE_CHECKING:
     from ..cache import Store
+
+T = TypeVar("T")
 
 
 class PageKind(enum.Enum):
@@ -258,10 +261,11 @@ class DraftCache:
     code never reuses an old draft.
     """
 
-    def __init__(self, store: Store | None = None):
+    def __init__(self, store: Store | None = None, jobs: int = 1):
         from ..cache import salt
 
         self.store = store
+        self.jobs = jobs
         self.memory: dict[str, PageDraft] = {}
         self.salt = salt()
         self.hits = 0
@@ -292,6 +296,40 @@ class DraftCache:
             # The body first: facts on disk always have their body (get() also asks has()).
             self.store.put(DRAFT_BODY, key, {f: fields[f] for f in DRAFT_BODY_FIELDS})
             self.store.put("drafts", key, {f: v for f, v in fields.items() if f not in DRAFT_BODY_FIELDS})
+
+    def adopt(self, key: str, draft: PageDraft) -> None:
+        """Take in a draft another process made and :meth:`put` (its entries are on disk already)."""
+        key = digest(self.salt, key)
+        self.memory[key] = draft
+        self._keys[id(draft)] = (draft, key)
+        if self.store is not None:
+            self.store.keep(DRAFT_BODY, key)
+            self.store.keep("drafts", key)
+
+    def draft_all(self, work: Sequence[tuple[str, T]], make: Callable[[T], PageDraft]) -> list[PageDraft]:
+        """The draft for each ``(key, item)``: from the cache, else ``make(item)``, put into the cache.
+
+        The drafts to make are shared out over :attr:`jobs` processes
+        (:func:`curate.parallel.map_jobs`); ``make`` must depend on nothing but the
+        item and the site index, which every process holds.
+        """
+        from .. import parallel
+
+        drafts = [self.get(key) for key, _ in work]
+        missing = [i for i, d in enumerate(drafts) if d is None]
+
+        def job(i: int) -> PageDraft:
+            made = make(work[i][1])
+            self.put(work[i][0], made)
+            return made
+
+        store = self.store
+        made = parallel.map_jobs(job, missing, self.jobs, gather=store.used_keys if store is not None else None,
+                                 merge=store.merge_used if store is not None else None)
+        for i, d in zip(missing, made, strict=True):
+            self.adopt(work[i][0], d)
+            drafts[i] = d
+        return [d for d in drafts if d is not None]
 
     def key_of(self, draft: PageDraft) -> str | None:
         """The key this draft was taken from or put into the cache under (salted), or ``None``."""

@@ -137,16 +137,9 @@ class ExplainerBuilder(Builder):
                       [site.source_keys[sid] for sid in cited], site.linker_key)
 
     def draft(self, site: Site, cache: DraftCache) -> list[render.PageDraft]:
-        quotes_of: dict[str, list] = {}  # source id → its quotations, found once per build
-        drafts = []
-        for spec in site.project.pages:
-            key = self.draft_key(site, spec)
-            d = cache.get(key)
-            if d is None:
-                d = self._draft(site, spec, quotes_of)
-                cache.put(key, d)
-            drafts.append(d)
-        return drafts
+        quotes_of: dict[str, list] = {}  # source id → its quotations, found once per build (and process)
+        return cache.draft_all([(self.draft_key(site, spec), spec) for spec in site.project.pages],
+                               lambda spec: self._draft(site, spec, quotes_of))
 
     def _draft(self, site: Site, spec: PageSpec, quotes_of: dict[str, list]) -> render.PageDraft:
         page_sources = sources_of(site, spec)

@@ -45,21 +45,17 @@ class SourceBuilder(Builder):
     reserved = ("sources/",)
 
     def draft(self, site: Site, cache: DraftCache) -> list[render.PageDraft]:
-        drafts = []
         tags = source_tags(site)
         fed = fed_by(site)
+        work = []
         for source in site.project.sources:
             if not source.sections:
                 continue
             page_tags = tags.get(source.id, [])
             pages = fed.get(source.id, [])
-            key = digest("source", site.source_keys[source.id], site.linker_key, page_tags, pages)
-            d = cache.get(key)
-            if d is None:
-                d = self._draft(site, source, page_tags, pages)
-                cache.put(key, d)
-            drafts.append(d)
-        return drafts
+            work.append((digest("source", site.source_keys[source.id], site.linker_key, page_tags, pages),
+                         (source, page_tags, pages)))
+        return cache.draft_all(work, lambda item: self._draft(site, *item))
 
     def _draft(self, site: Site, source: Source, tags: list[str], pages: list[tuple[str, str, str]]
                ) -> render.PageDraft:
