@@ -130,8 +130,9 @@ def plan_build(project: Project, handwritten: dict[str, str] | None = None,
     cache = cache if cache is not None else DraftCache()
     site = Site.index(project, source_keys or project.source_keys)
     first: dict[int, list] = {}
-    for n, builder in enumerate(BUILDERS):
-        first[n] = builder.draft(site, cache)
+    with cache.together():  # the drafts to make, made at once (see DraftCache.draft_all)
+        for n, builder in enumerate(BUILDERS):
+            first[n] = builder.draft(site, cache)
     drafted = [d for n in range(len(BUILDERS)) for d in first[n]]
     index = LinkIndex.gather(drafted, handwritten)
     made: dict[int, list] = {}

@@ -46,8 +46,8 @@ class PageDraft:
         prose_headings: Prose part index → a heading shown before that part (a source's
             heading over its passages): on the page, but not prose (never linked or
             counted as mentions).
-        prose_marks: Prose part index → citation marks (HTML) shown at the end of that part,
-            likewise not prose.
+        prose_marks: Prose part index → what is shown at the end of that part without being
+            prose the linker reads: citation marks (HTML), a paragraph's ``{ #anchor }``.
         prose_captions: Prose part indexes that are an image's caption or alt text: linked
             like prose, but never taken as a backlink's context sentence.
         description: One-line summary.

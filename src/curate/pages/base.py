@@ -21,7 +21,8 @@ import dataclasses
 import enum
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
@@ -266,6 +267,7 @@ class DraftCache:
 
         self.store = store
         self.jobs = jobs
+        self._waiting: list[list[tuple]] | None = None
         self.memory: dict[str, PageDraft] = {}
         self.salt = salt()
         self.hits = 0
@@ -306,30 +308,54 @@ class DraftCache:
             self.store.keep(DRAFT_BODY, key)
             self.store.keep("drafts", key)
 
-    def draft_all(self, work: Sequence[tuple[str, T]], make: Callable[[T], PageDraft]) -> list[PageDraft]:
-        """The draft for each ``(key, item)``: from the cache, else ``make(item)``, put into the cache.
+    def draft_all(self, work: Sequence[tuple[str, T, str]], make: Callable[[T], PageDraft]) -> list[PageDraft]:
+        """The draft for each ``(key, item, group)``: from the cache, else ``make(item)``, put into the cache.
 
         The drafts to make are shared out over :attr:`jobs` processes
         (:func:`curate.parallel.map_jobs`); ``make`` must depend on nothing but the
-        item and the site index, which every process holds.
+        item and the site index, which every process holds. Within :meth:`together`,
+        they are made when it ends, with every other builder's, ordered by ``group``
+        (the source a draft reads first): drafts that read the same source are then
+        made in one process, which reads each of its paragraphs once. The list
+        returned is filled in then.
         """
+        drafts: list[PageDraft] = [self.get(key) for key, _, _ in work]  # type: ignore[misc]  # None until made
+        batch = [(group, i, item, key, make, drafts) for i, (key, item, group) in enumerate(work) if drafts[i] is None]
+        if self._waiting is not None:
+            self._waiting.append(batch)
+        else:
+            self._make([batch])
+        return drafts
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """Make the drafts every :meth:`draft_all` inside asks for at once, when the block ends."""
+        self._waiting = []
+        try:
+            yield
+            batches = self._waiting
+        finally:
+            self._waiting = None
+        self._make(batches)
+
+    def _make(self, batches: list[list[tuple]]) -> None:
         from .. import parallel
 
-        drafts = [self.get(key) for key, _ in work]
-        missing = [i for i, d in enumerate(drafts) if d is None]
+        # Stable: within a group, builders in registry order and pages in their own order.
+        todo = sorted((entry for batch in batches for entry in batch), key=lambda e: e[0])
 
-        def job(i: int) -> PageDraft:
-            made = make(work[i][1])
-            self.put(work[i][0], made)
+        def job(entry: tuple) -> PageDraft:
+            _, _, item, key, make, _ = entry
+            made = make(item)
+            self.put(key, made)
             return made
 
         store = self.store
-        made = parallel.map_jobs(job, missing, self.jobs, gather=store.used_keys if store is not None else None,
+        made = parallel.map_jobs(job, todo, self.jobs, gather=store.used_keys if store is not None else None,
                                  merge=store.merge_used if store is not None else None)
-        for i, d in zip(missing, made, strict=True):
-            self.adopt(work[i][0], d)
+        for (_, i, _, key, _, drafts), d in zip(todo, made, strict=True):
+            self.adopt(key, d)
             drafts[i] = d
-        return [d for d in drafts if d is not None]
 
     def key_of(self, draft: PageDraft) -> str | None:
         """The key this draft was taken from or put into the cache under (salted), or ``None``."""

@@ -138,8 +138,9 @@ class ExplainerBuilder(Builder):
 
     def draft(self, site: Site, cache: DraftCache) -> list[render.PageDraft]:
         quotes_of: dict[str, list] = {}  # source id → its quotations, found once per build (and process)
-        return cache.draft_all([(self.draft_key(site, spec), spec) for spec in site.project.pages],
-                               lambda spec: self._draft(site, spec, quotes_of))
+        work = [(self.draft_key(site, spec), spec, next((s.id for s in sources_of(site, spec)), ""))
+                for spec in site.project.pages]
+        return cache.draft_all(work, lambda spec: self._draft(site, spec, quotes_of))
 
     def _draft(self, site: Site, spec: PageSpec, quotes_of: dict[str, list]) -> render.PageDraft:
         page_sources = sources_of(site, spec)

@@ -54,7 +54,7 @@ class SourceBuilder(Builder):
             page_tags = tags.get(source.id, [])
             pages = fed.get(source.id, [])
             work.append((digest("source", site.source_keys[source.id], site.linker_key, page_tags, pages),
-                         (source, page_tags, pages)))
+                         (source, page_tags, pages), source.id))
         return cache.draft_all(work, lambda item: self._draft(site, *item))
 
     def _draft(self, site: Site, source: Source, tags: list[str], pages: list[tuple[str, str, str]]
@@ -80,7 +80,11 @@ class SourceBuilder(Builder):
                                                site.passage_cache)
                 if passage.kind is PassageKind.CAPTION:
                     d.prose_captions.add(len(d.prose))
-                d.prose.append(f"{text}\n{{ #{passage.anchor} }}")
+                # The anchor goes after the linked prose, as an explainer's citation marks do: the
+                # paragraph the linker reads is then the very text an explainer quoting it shows, and
+                # its parse is reused (curate.markdown_tokens.PARAGRAPHS).
+                d.prose_marks[len(d.prose)] = f"\n{{ #{passage.anchor} }}"
+                d.prose.append(text)
         note = render.insertion_note(d.prose)
         if note:
             d.head.append(note)
