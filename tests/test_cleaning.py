@@ -167,3 +167,4 @@ def test_the_fast_paths_are_the_ones_cleaning_uses():
     assert cleaning._may_hold_credit("no such words here") is False
     assert cleaning._may_hold_credit("Photo") is True
     assert _UNCLEAN.search("“A clean paragraph,” she said.") is None
+
