@@ -55,6 +55,10 @@ BOILERPLATE_HEADINGS = re.compile(
     re.IGNORECASE,
 )
 
+# The most words a line BOILERPLATE_HEADINGS matches has ("you might also like"); a test counts
+# them in the pattern.
+_BOILERPLATE_MAX_WORDS = 4
+
 # A photo credit at the end of a caption: "Images: Mark Zuckerberg/Meta",
 # "Photo: Reuters", "(Photo by X/Getty Images)", "Credit: AP".
 PHOTO_CREDIT = re.compile(
@@ -68,6 +72,13 @@ _HEADING_MAX_WORDS = 14
 _HEADING_MAX_CHARS = 120
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\ufeff\u200b\ufffe\uffff]")
+# What clean_inline removes or changes besides markup, but for two spaces and a space first or
+# last: a control character, or whitespace that is not a space. Text holding none of them is
+# clean as it is (most paragraphs are), and one search of a character set costs far less than
+# the two substitutions (or a pattern with alternatives such as [^\S ]). Every character
+# Python counts as whitespace lies below U+3001 (a test checks the whole range).
+_UNCLEAN = re.compile("[" + _CONTROL.pattern[1:-1] + "".join(
+    re.escape(chr(c)) for c in range(0x3001) if chr(c).isspace() and chr(c) != " ") + "]")
 
 # Every HTML element name (HTML Living Standard, with obsolete and SVG/MathML roots):
 # a "<name" that is not one of these is text, not markup.
@@ -144,8 +155,10 @@ def clean_inline(text: str, corrections: Sequence[Correction] = (), html_markup:
     if html_markup and ("<" in text or "&" in text):
         text = html.unescape(nh3.clean(_literal_lt(text), tags=set(), clean_content_tags=set(DROPPED_CONTENT),
                                        strip_comments=True))
-    text = _CONTROL.sub("", text)
-    text = _WS.sub(" ", text).strip()
+    if _UNCLEAN.search(text) is not None or "  " in text or text[:1] == " " or text[-1:] == " ":
+        # " ".join(split()) is _WS.sub(" ", text).strip(): str.split and the regex \s both
+        # split on Py_UNICODE_ISSPACE, the one definition of Unicode whitespace in CPython.
+        text = " ".join(_CONTROL.sub("", text).split())
     for c in corrections:
         text = text.replace(c.original, c.corrected)
     return text
@@ -236,9 +249,24 @@ def strip_html_blocks(text: str, first_line: int = 1, code: Sequence[tuple[int, 
 
 
 def is_boilerplate_heading(line: str) -> bool:
-    """Whether a line is a heading that starts unrelated links ("Related Posts")."""
-    core = _EMOJI_EDGE.sub("", line.strip())
-    return bool(BOILERPLATE_HEADINGS.match(_WS.sub(" ", core)))
+    """Whether a line is a heading that starts unrelated links ("Related Posts").
+
+    The line is read without the emoji and punctuation at its ends (``_EMOJI_EDGE``) and with
+    its whitespace collapsed.
+    """
+    text = line.strip()
+    # The ends _EMOJI_EDGE strips, [\W_]+, are runs of characters that are not alphanumeric:
+    # the regex \w is Py_UNICODE_ISALNUM or "_", as str.isalnum is (a loop of a step or two
+    # here, where the regex scanned the whole line for its end).
+    start, end = 0, len(text)
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    # A heading of more words than any boilerplate heading has is none: splitting stops there,
+    # so a paragraph is not split whole.
+    words = text[start:end].split(None, _BOILERPLATE_MAX_WORDS)
+    return len(words) <= _BOILERPLATE_MAX_WORDS and bool(BOILERPLATE_HEADINGS.match(" ".join(words)))
 
 
 def looks_like_heading(line: str) -> bool:
@@ -529,10 +557,24 @@ def _same(a: str, b: str) -> bool:
 
 def _split_credit(line: str) -> tuple[str, str]:
     """Split a caption into ``(kept_text, credit)``; credit ``''`` if none."""
-    m = PHOTO_CREDIT.search(line.strip())
+    m = PHOTO_CREDIT.search(line.strip()) if _may_hold_credit(line) else None
     if not m:
         return line.strip(), ""
     return line.strip()[: m.start()].strip(), m.group().strip()
+
+
+def _may_hold_credit(line: str) -> bool:
+    """False only for a line PHOTO_CREDIT cannot match: one without its words ("image", "photo",
+    "picture", "credit"; "photograph", "image credit" and "photo credit" hold them) in any case.
+
+    PHOTO_CREDIT ignores case, and Python's case-insensitive matching also takes "İ" and "ı"
+    for "i" and "ſ" for "s", which ``str.lower`` does not turn into them: a line holding one
+    of those goes to the regex too. Most lines hold none of the words, and PHOTO_CREDIT, tried
+    at every position of the line, costs far more than these ``in`` tests.
+    """
+    low = line.lower()
+    return ("image" in low or "photo" in low or "picture" in low or "credit" in low
+            or (not line.isascii() and ("İ" in line or "ı" in line or "ſ" in line)))
 
 
 def _is_image_block(block: list[str]) -> bool:

@@ -34,8 +34,11 @@ from collections import Counter
 #: Similarity (0–1) from which two passages count as saying the same thing.
 NEAR_DUPLICATE = 0.8
 
-_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+_FOLD = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-"))
 _WORD = re.compile(r"[^\W_]+(?:[',.][^\W_]+)*")
+# _WORD for ASCII text: there [^\W_] (str.isalnum) is exactly the ASCII letters and digits, and
+# a plain set of them is quicker to match than a negated Unicode category.
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:[',.][A-Za-z0-9]+)*")
 
 
 def words(text: str) -> list[str]:
@@ -44,8 +47,16 @@ def words(text: str) -> list[str]:
     >>> words("The council’s £40,000 pilot—“a success.”")
     ['the', "council's", '40000', 'pilot', 'a', 'success']
     """
-    folded = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
-    return [w.replace(",", "").replace(".", "") for w in _WORD.findall(folded)]
+    folded = unicodedata.normalize("NFKC", text)
+    for typographic, plain in _FOLD:  # six replace calls are much quicker than translate with a dict
+        folded = folded.replace(typographic, plain)
+    folded = folded.casefold()
+    found = (_ASCII_WORD if folded.isascii() else _WORD).findall(folded)
+    if not found:
+        return []
+    # One replacement over all the words, joined by a NUL (never part of a word, being no letter,
+    # digit or inner punctuation), instead of two per word.
+    return "\0".join(found).replace(",", "").replace(".", "").split("\0")
 
 
 def similarity(a: list[str], b: list[str]) -> float:
@@ -68,5 +79,22 @@ def similarity(a: list[str], b: list[str]) -> float:
 
 
 def same_passage(a: list[str], b: list[str]) -> bool:
-    """Whether two passages (as :func:`words`) say the same thing."""
+    """Whether two passages (as :func:`words`) say the same thing.
+
+    The same answer as ``similarity(a, b) >= NEAR_DUPLICATE``, which it asks only of pairs
+    that pass a cheaper bound first: the words ``a`` and ``b`` hold in common (counted with
+    multiplicity, as :func:`similarity` counts them) are at most the words of ``a`` that occur
+    anywhere in ``b``, and at most those of ``b`` in ``a``. Most pairs of unrelated passages
+    fail the bound, without building two Counters.
+    """
+    if not a or not b:
+        return False
+    longer = max(len(a), len(b))
+    if min(len(a), len(b)) / longer < NEAR_DUPLICATE:
+        return False
+    # bound / longer < NEAR_DUPLICATE means common / longer is too: division keeps the order.
+    if sum(map(set(b).__contains__, a)) / longer < NEAR_DUPLICATE:
+        return False
+    if sum(map(set(a).__contains__, b)) / longer < NEAR_DUPLICATE:
+        return False
     return similarity(a, b) >= NEAR_DUPLICATE

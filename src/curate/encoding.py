@@ -30,9 +30,13 @@ from __future__ import annotations
 import codecs
 import difflib
 import functools
+import importlib
+import itertools
+import re
+import types
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ftfy import TextFixerConfig
@@ -66,9 +70,91 @@ def _mojibake() -> TextFixerConfig:
 
 def is_bad(line: str) -> bool:
     """Whether ftfy takes ``line`` for mojibake (:func:`ftfy.badness.is_bad`)."""
+    if line.isascii() or _cannot_be_mojibake(line):
+        return False
     from ftfy.badness import is_bad as ftfy_is_bad
 
     return bool(ftfy_is_bad(line))
+
+
+def _cannot_be_mojibake(text: str) -> bool:
+    """Whether ftfy's ``is_bad`` is certainly false for ``text`` (and so ``fix_text`` leaves it alone).
+
+    Most articles are ASCII with a few isolated typographic characters (``“``, ``’``, ``—``),
+    and ftfy's test, one regular expression run over each line, costs more than the rest of
+    decoding. See :func:`_mojibake_precheck` for why the cheaper test proves the same.
+    """
+    precheck = _mojibake_precheck()
+    return precheck is not None and precheck.search(text) is None
+
+
+@functools.lru_cache(maxsize=1)
+def _mojibake_precheck() -> re.Pattern[str] | None:
+    r"""A pattern that finds something in every text ftfy's ``is_bad`` takes for mojibake.
+
+    ``is_bad`` is a search for ``ftfy.badness.BADNESS_RE``, an alternation of character
+    sequences. Reading that pattern here (not copying it) keeps this right for any ftfy
+    release: each alternative must hold a *fixed* position, one character from a class of
+    non-ASCII characters only (``[Œœ][^A-Za-z]``, ``Ã[\xa0¡]``). An alternative with two
+    such positions side by side only matches two adjacent non-ASCII characters; any other
+    alternative only matches text holding one of its fixed characters. So a text with no
+    two adjacent non-ASCII characters and none of those characters ("trigger" characters:
+    C1 controls, ``Ã``, ``Â``, ``Œ``, ``œ`` in ftfy 6.3) cannot be bad. Zero-width
+    assertions (``^``) are skipped, which only allows more matches; repeats, groups and
+    classes such as ``\s`` or ``.`` never count as fixed.
+
+    With ``is_bad`` false, ``fix_text`` under :func:`_mojibake`'s settings returns its input:
+    ftfy's ``fix_encoding`` returns text that is not bad unchanged, and the one other fix
+    enabled, ``fix_c1_controls``, only changes C1 control characters, which are always
+    trigger characters here.
+
+    Returns:
+        The pattern, or ``None`` when ftfy's pattern has a shape this reading does not
+        know (then every non-ASCII line goes to ftfy).
+    """
+    from ftfy.badness import BADNESS_RE
+
+    try:
+        parser = importlib.import_module("re._parser")  # CPython's own regex parser (3.11+)
+        consts = importlib.import_module("re._constants")
+        if BADNESS_RE.flags & (re.IGNORECASE | re.LOCALE):
+            return None
+        tree = parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+        if len(tree.data) == 1 and tree.data[0][0] is consts.BRANCH:
+            alternatives = [list(alt.data) for alt in tree.data[0][1][1]]
+        else:
+            alternatives = [list(tree.data)]
+        triggers: set[str] = {chr(c) for c in range(0x80, 0xA0)}
+        for items in alternatives:
+            fixed = [_non_ascii_only(op, av, consts) for op, av in items if op is not consts.AT]
+            if any(a is not None and b is not None for a, b in itertools.pairwise(fixed)):
+                continue  # needs two adjacent non-ASCII characters
+            known = [chars for chars in fixed if chars is not None]
+            if not known:
+                return None  # an alternative this reading cannot bound
+            triggers |= min(known, key=len)
+    except Exception:  # noqa: BLE001 - any surprise in a private module means: no fast path
+        return None
+    return re.compile(r"[^\x00-\x7f]{2}|[" + "".join(re.escape(c) for c in sorted(triggers)) + "]")
+
+
+def _non_ascii_only(op: object, av: Any, consts: types.ModuleType) -> frozenset[str] | None:
+    """The characters one parsed regex item matches when it is one character of a set of
+    non-ASCII characters only, else ``None``."""
+    if op is consts.LITERAL:
+        chars = {chr(av)}  # a LITERAL's argument is a code point
+    elif op is consts.IN:
+        chars = set()
+        for member, arg in av:  # an IN's argument is its members
+            if member is consts.LITERAL:
+                chars.add(chr(arg))
+            elif member is consts.RANGE:
+                chars.update(chr(c) for c in range(arg[0], arg[1] + 1))
+            else:  # NEGATE, CATEGORY (\s, \w): not a known finite set
+                return None
+    else:
+        return None
+    return frozenset(chars) if chars and all(c > "\x7f" for c in chars) else None
 HINT = "save the file as UTF-8, or name its encoding with 'encoding:' in its metadata"
 
 
@@ -219,8 +305,8 @@ def repair_mojibake(text: str) -> tuple[str, list[Note]]:
     notes = []
     lines = text.split("\n")
     for n, line in enumerate(lines):
-        if line.isascii():
-            continue
+        if line.isascii() or _cannot_be_mojibake(line):
+            continue  # fix_text would return the line and is_bad be false (see _mojibake_precheck)
         fixed = fix_text(line, _mojibake())
         if fixed != line:
             lines[n] = fixed

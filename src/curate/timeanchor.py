@@ -16,8 +16,12 @@ import re
 from .yamlio import PartialDate
 
 RELATIVE = re.compile(
-    r"(?<![\w-])(last month|this month|next month|last year|this year|next year|last week|this week|next week|"
-    r"recently|currently|yesterday|today|now)(?![\w-])(?!\s*\()",
+    # "last month|this month|…|now", written so a position is given up quickly: every expression
+    # starts with one of [ltnrcy] (the look-ahead), and "last", "this" and "next" are tried once
+    # each rather than with each of "month", "year" and "week". No expression is a prefix of
+    # another, so at most one can match at a position and their order does not matter.
+    r"(?=[ltnrcy])(?<![\w-])((?:last|this|next) (?:month|year|week)|recently|currently|yesterday|today|now)"
+    r"(?![\w-])(?!\s*\()",
     re.IGNORECASE,
 )
 
