@@ -124,7 +124,7 @@ _PIECES = st.sampled_from([
 TEXT = st.lists(_PIECES, max_size=14).map("".join)
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(TEXT)
 @example("")
 @example(" ")
@@ -139,7 +139,7 @@ def test_clean_inline_gives_what_the_substitutions_gave(text):
     assert clean_inline(text, html_markup=False) == _reference_clean_inline(text, html_markup=False)
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(TEXT)
 @example("🔥 Related Posts 🔥")
 @example("__related posts__")
@@ -151,7 +151,7 @@ def test_boilerplate_headings_are_found_as_the_substitutions_found_them(text):
     assert is_boilerplate_heading(text) == _reference_is_boilerplate_heading(text)
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(TEXT)
 @example("A caption. Photo: Reuters")
 @example("Caption (Photo by X/Getty Images)")

@@ -26,7 +26,7 @@ _PIECES = st.sampled_from([
 ])
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, max_size=20).map("".join))
 @example("The council’s £40,000 pilot—“a success.”")
 @example("")
@@ -53,7 +53,7 @@ def _near(draw_list: list[str], edits: list[tuple[int, str]]) -> list[str]:
     return out
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(_WORDS, _WORDS, st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["q", "r", "the"])), max_size=4),
        st.booleans())
 @example(["a"] * 5, ["a"] * 4, [], False)   # 4/5: exactly the threshold

@@ -17,7 +17,7 @@ _TEXT = st.lists(st.sampled_from(["a", "“", "”", " ", "  ", "\t", "\n", "\xa
                                   "\x85", "\u200b", "word"]), max_size=16).map("".join)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_TEXT)
 @example(" lead and trail ")
 def test_normalize_collapses_whitespace_as_the_substitution_did(text):

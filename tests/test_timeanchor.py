@@ -36,7 +36,7 @@ _PIECES = st.sampled_from([
 ])
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, max_size=16).map("".join))
 @example("released last month, and now (again) today")
 @example("last month-end")
