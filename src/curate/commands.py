@@ -162,6 +162,7 @@ def _no_cyclic_gc() -> Iterator[None]:
 def _prepare(root: Path, force: bool, link_report: bool, store: cache.Store | None,
              pages: dict[str, tuple[str, str]] | None, digests: dict[str, bytes] | None, jobs: int) -> BuildResult:
     docs = root / "docs"
+    own_store = store is None
     store = store if store is not None else cache.Store(root)
     from .build import plan_build
     from .pages import DraftCache
@@ -180,7 +181,8 @@ def _prepare(root: Path, force: bool, link_report: bool, store: cache.Store | No
         plan = plan_build(project, handwritten_pages(docs, set(manifest.files) - kept), link_report=link_report,
                           cache=drafts, pages=pages)
         writes = plan_writes(docs, plan.files, plan.edit_sources, plan.nav, force=force, expected=plan.expected)
-    store.flush()  # the entries this run made, for the next (a build prunes them later, as it writes)
+    if own_store:
+        store.flush()  # the entries this run made, for the next; a build writes them once docs/ is written
     result = BuildResult(plan=plan, writes=writes, warnings=list(plan.warnings), project=project)
     result.written = [c.path for c in writes.by_action("create", "update", "force")]
     result.unchanged = [c.path for c in writes.by_action("unchanged")]

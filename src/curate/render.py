@@ -198,7 +198,11 @@ def passage_place(section: Section, passage: Passage | None) -> str:
     where = f"section “{section.label}”" if section.heading else "opening"
     if passage is None:
         return where
-    return f"{where}, paragraph {section.passages.index(passage) + 1}"
+    # By identity first: list.index compares passages field by field, and this runs for every citation.
+    number = next((i for i, p in enumerate(section.passages) if p is passage), None)
+    if number is None:
+        number = section.passages.index(passage)
+    return f"{where}, paragraph {number + 1}"
 
 
 def place_anchor(section: Section, passage: Passage | None) -> str:
@@ -254,6 +258,11 @@ class Reference:
         """Element id of the entry (``ref-1``)."""
         return f"ref-{self.number}"
 
+    @functools.cached_property
+    def source_tip(self) -> str:
+        """The source's title, publisher, author and date, as the start of a citation's tooltip."""
+        return ", ".join([self.source.title, *credit(self.source)])
+
     def cite(self, section: Section, passage: Passage | None) -> CitedPassage:
         """Record one more citing paragraph and return its use (lettered in order)."""
         use = CitedPassage(section, passage, f"cite-{self.number}-{letter(len(self.cited))}")
@@ -288,7 +297,7 @@ def citation_mark(ref: Reference, use: CitedPassage | None = None) -> str:
     targets; without (a quotation repeated in "In their own words") it has none.
     Every value is HTML-escaped: titles and publishers are the source's text.
     """
-    tip = ", ".join([ref.source.title, *credit(ref.source)])
+    tip = ref.source_tip
     if use is not None:
         tip += f": {passage_place(use.section, use.passage)}"
     tip = attribute_text(tip)

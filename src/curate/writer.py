@@ -570,6 +570,9 @@ def _stage(docs: Path, staging: Path, ops: list[Op], held: list[int]) -> dict[st
     entries: list[dict[str, Any]] = []
     dirs: list[str] = []
     to_sync: list[Path] = []
+    exists: dict[Path, bool] = {}  # folder under docs/ → whether it is there (asked once per folder)
+    writable: dict[Path, bool] = {}
+    new_files: list[tuple[Path, bytes]] = []
     try:
         edited: list[Change] = []
         for i, op in enumerate(ops):
@@ -577,12 +580,20 @@ def _stage(docs: Path, staging: Path, ops: list[Op], held: list[int]) -> dict[st
                 raise KeyboardInterrupt  # replaced by the held signal's own handling on leaving deferred_signals
             target = docs / op.path
             parent = target.parent.relative_to(docs)
-            missing = [p for p in reversed(parent.parents) if p.parts and not (docs / p).exists()]
-            missing += [parent] if parent.parts and not (docs / parent).exists() else []
+            missing = []
+            for p in [*reversed(parent.parents), parent]:
+                if p.parts:
+                    if p not in exists:
+                        exists[p] = (docs / p).exists()
+                    if not exists[p]:
+                        missing.append(p)
             dirs += [p.as_posix() for p in missing if p.as_posix() not in dirs]
-            if not missing and not os.access(target.parent, os.W_OK):
-                raise _cannot_write(target.parent.relative_to(docs).as_posix(),
-                                    PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
+            if not missing:
+                if parent not in writable:
+                    writable[parent] = os.access(target.parent, os.W_OK)
+                if not writable[parent]:
+                    raise _cannot_write(target.parent.relative_to(docs).as_posix(),
+                                        PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
             entry: dict[str, Any] = {"path": op.path, "old": op.old, "new": op.new, "staged": None, "aside": None,
                                      "edit": op.edit}
             if op.old is not None:
@@ -598,17 +609,15 @@ def _stage(docs: Path, staging: Path, ops: list[Op], held: list[int]) -> dict[st
                 edited.append(_edited(docs, op))
             if op.data is not None:
                 entry["staged"] = f"new-{i:05d}"
-                with open(os.open(staging / entry["staged"], os.O_WRONLY | os.O_CREAT | os.O_EXCL, _FILE_MODE),
-                          "wb") as fh:
-                    fh.write(op.data)
-                to_sync.append(staging / entry["staged"])
+                new_files.append((staging / entry["staged"], op.data))
             entries.append(entry)
         if edited:
             raise EditedDuringBuild(edited)
-        # fsync in parallel: the file system batches them into few journal commits (2,000 files:
-        # 0.13 s against 1.2 s one by one on ext4).
+        # Written and fsynced by 8 threads, each a share of the files: the file system batches the
+        # fsyncs into few journal commits (2,000 files: 0.13 s against 1.2 s one by one on ext4).
+        # Every thread has finished when this returns, so none writes into a removed staging folder.
         with ThreadPoolExecutor(max_workers=8) as pool:
-            list(pool.map(_fsync_file, to_sync))
+            list(pool.map(_write_new, [new_files[k::8] for k in range(8)], [to_sync[k::8] for k in range(8)]))
         if held:
             raise KeyboardInterrupt
         _fsync_dir(staging)
@@ -629,6 +638,22 @@ def _link_or_copy(src: Path, dst: Path, to_sync: list[Path]) -> None:
             raise
         shutil.copy2(src, dst)
         to_sync.append(dst)
+
+
+def _write_new(files: list[tuple[Path, bytes]], existing: list[Path]) -> None:
+    """Create each ``(path, data)`` (none may exist yet) and fsync it and each of ``existing``;
+    all on the disk when this returns."""
+    for path, data in files:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _FILE_MODE)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    for path in existing:
+        _fsync_file(path)
 
 
 def _fsync_file(path: Path) -> None:
