@@ -345,6 +345,7 @@ def _intros(r: _Reader, curation: Validated[CurationFile], site: SiteSpec,
         if curation.ok("pages", i, "title"):
             titles_of.setdefault(p.intro_rel, []).append(p.title)
     intros: dict[str, str] = {}
+    todo: list[tuple[str, list[str], bool]] = []  # (path, titles, home) of each intro not in the cache
     for rel in dict.fromkeys(wanted):
         path = r.inside(rel)
         if path is None:
@@ -365,28 +366,57 @@ def _intros(r: _Reader, curation: Validated[CurationFile], site: SiteSpec,
             continue
         titles = [site.title] if rel == site.intro_rel and curation.ok("site", "title") else []
         titles += titles_of.get(rel, [])
-        text = _intro_cached(r, rel, titles, home=rel == site.intro_rel)
+        hit = _intro_hit(r, rel, titles, home=rel == site.intro_rel)
+        if hit is not None:
+            if hit[0] is not None:
+                intros[rel] = hit[0]
+        else:
+            todo.append((rel, titles, rel == site.intro_rel))
+            intros[rel] = ""  # a place in the order: filled in below, or removed
+    for (rel, _, _), text in zip(todo, _intros_fresh(r, todo), strict=True):
         if text is not None:
             intros[rel] = text
+        else:
+            del intros[rel]
     return intros
 
 
+def _intro_key(rel: str, titles: list[str], home: bool, digest: bytes) -> str:
+    return hashlib.sha256(f"{salt()}\0{rel}\0{titles!r}\0{home}\0".encode() + digest).hexdigest()
+
+
+def _intro_hit(r: _Reader, rel: str, titles: list[str], home: bool) -> tuple[str | None] | None:
+    """An intro as it was last checked, from the cache (by its bytes and titles), its notes and warnings
+    reported again; ``None`` on a miss."""
+    known = r.digests.get(rel)
+    return r.replay("intros", _intro_key(rel, titles, home, known)) if r.store is not None and known else None
+
+
 def _intro_cached(r: _Reader, rel: str, titles: list[str], home: bool) -> str | None:
-    """An intro's text, its decoding notes and heading warnings, through the cache (by its bytes and titles)."""
+    """An intro's text, its decoding notes and heading warnings, checked now and put into the cache."""
     if r.store is None:
         return _intro(r, rel, titles, home)
-
-    def key_of(digest: bytes) -> str:
-        return hashlib.sha256(f"{salt()}\0{rel}\0{titles!r}\0{home}\0".encode() + digest).hexdigest()
-
-    known = r.digests.get(rel)
-    hit = r.replay("intros", key_of(known)) if known is not None else None
-    if hit is not None:
-        return hit[0]
-    data = r.read_bytes(rel)  # a miss: keyed by the bytes read now, as the intro is made from them
+    data = r.read_bytes(rel)  # keyed by the bytes read now, as the intro is made from them
     if data is None:
         return None
-    return r.cached("intros", key_of(hashlib.sha256(data).digest()), lambda: _intro(r, rel, titles, home))
+    return r.cached("intros", _intro_key(rel, titles, home, hashlib.sha256(data).digest()),
+                    lambda: _intro(r, rel, titles, home))
+
+
+def _intros_fresh(r: _Reader, todo: list[tuple[str, list[str], bool]]) -> list[str | None]:
+    """:func:`_intro_cached` for each ``(path, titles, home)``, shared out over processes as sources are."""
+    from . import parallel
+
+    def job(item: tuple[str, list[str], bool]) -> tuple[str | None, _Reader]:
+        one = r.sub()
+        return _intro_cached(one, *item), one.report()
+
+    store = r.store
+    done = parallel.map_jobs(job, todo, r.jobs, gather=store.used_keys if store is not None else None,
+                             merge=store.merge_used if store is not None else None)
+    for _, report in done:
+        r.absorb(report)
+    return [text for text, _ in done]
 
 
 # Headings curate adds to the pages an intro appears on (see curate.pages).
