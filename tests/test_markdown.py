@@ -156,6 +156,9 @@ PIECES = st.sampled_from([
     "[x](y.md)", "[x](y.md \"t\")", "<b>", "</b>", "<a href=\"x\">", "</a>", "<http://x.org>", "#", "## ", "- ",
     "1. ", "> ", "---", "===", "    ", "```", "~~~", "*[HTML]: Hyper", "[ref]: /url", "!!! note", "| a |",
     "’", "“", "”", "é", "🚨", "什么",
+    # tags and references the inline shortcut reads alone (markdown_tokens._alone), and lookalikes
+    '<span class="curate-insertion">', "</span>", "&#91;", "&#93;", "&#x5B;", "&#0;", "&#99999999;", "&amp",
+    "<br/>", "<!-- c -->", "<!--", "-->", '<span title="a>b">', "<x y='1'>", "<a>", "</a >", "<mailto:a@b.c>",
 ])
 TEXTS = st.lists(PIECES, max_size=24).map("".join)
 
@@ -174,6 +177,8 @@ def _inline_summary(doc: Document) -> list:
 @given(TEXTS)
 @example("plain text and \\*escapes\\*\nover  \ntwo lines[^1] then *more*")
 @example("x\\\ny")
+@example('Said <span class="curate-insertion">&#91;July 2024&#93;</span>.  \nNext *line*')
+@example('<span title="a>b">x</span> &#x5B;&#0;&amp')
 def test_the_shortcut_for_plain_inline_text_gives_markdown_its_own_tokens(text):
     assert _inline_summary(Document(text, fast=True)) == _inline_summary(Document(text, fast=False))
 

@@ -157,3 +157,22 @@ def test_entries_written_by_workers_are_found_by_the_next_build(project_of_80: P
     # and none was pruned as unused: the build counted the workers' entries as its own
     assert len(store.keys("drafts")) == len(store.keys("draft-body")) == 161
     assert len(store.keys("sources")) == len(store.keys("source-text")) == 80
+
+
+def test_the_program_flushes_its_report_and_exits_with_the_build_s_code(project_of_80: Path, tmp_path: Path):
+    """``python -m curate`` (curate.cli.run) leaves without tearing its objects down, its output whole."""
+    import shutil
+    import subprocess
+    import sys
+
+    root = tmp_path / "p"
+    shutil.copytree(project_of_80, root)
+    env = dict(os.environ, PYTHONPATH=str(Path(parallel.__file__).resolve().parents[1]), NO_COLOR="1")
+    done = subprocess.run([sys.executable, "-m", "curate", "build", "--project", str(root)], capture_output=True,
+                          text=True, env=env, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("  wrote     docs/") == 220 and "curate build: 220 written" in done.stdout
+    (root / "content_sources" / "curation.yml").write_text("pages: [\n", encoding="utf-8")
+    failed = subprocess.run([sys.executable, "-m", "curate", "check", "--project", str(root)], capture_output=True,
+                            text=True, env=env, timeout=300, check=False)
+    assert failed.returncode == 1 and "content_sources/curation.yml" in failed.stderr

@@ -276,6 +276,36 @@ def test_a_failed_move_is_undone_and_named_with_its_cause(docs, monkeypatch, cap
     assert leftovers(docs) == []
 
 
+def _staged_names(calls: list) -> list[str]:
+    return sorted(Path(c).name for c in calls)
+
+
+def test_many_staged_files_go_to_the_disk_with_one_syncfs(docs, monkeypatch, capsys):
+    if writer._syncfs is None:
+        pytest.skip("syncfs(2) is Linux's")
+    real, synced, fsynced = writer._syncfs, [], []
+    monkeypatch.setattr(writer, "SYNCFS_MIN_FILES", 2)
+    monkeypatch.setattr(writer, "_syncfs", lambda folder: synced.append(folder) or real(folder))
+    monkeypatch.setattr(writer, "_fsync_file", lambda path: fsynced.append(path))
+    change_three_intros(docs.parent)
+    assert main(["build", "--project", str(docs.parent), "-q"]) == 0
+    assert synced == [docs / writer.STAGING] and fsynced == []  # one call for the 3 pages and the manifest
+    assert check_passes(docs.parent, capsys) and leftovers(docs) == []
+
+
+def test_where_syncfs_fails_each_staged_file_is_fsynced(docs, monkeypatch, capsys):
+    fsynced: list = []
+    real_fsync = writer._fsync_file
+    monkeypatch.setattr(writer, "SYNCFS_MIN_FILES", 2)
+    monkeypatch.setattr(writer, "_syncfs", lambda folder: False)
+    monkeypatch.setattr(writer, "_fsync_file", lambda path: fsynced.append(path) or real_fsync(path))
+    change_three_intros(docs.parent)
+    assert main(["build", "--project", str(docs.parent), "-q"]) == 0
+    # the 3 pages and the manifest, each fsynced (the files they replace are kept aside as hard links)
+    assert _staged_names(fsynced) == ["new-00000", "new-00001", "new-00002", "new-00003"]
+    assert check_passes(docs.parent, capsys) and leftovers(docs) == []
+
+
 # --- 3. one build at a time ------------------------------------------------------------------------------
 
 HOLDER = r"""

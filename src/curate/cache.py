@@ -192,7 +192,9 @@ class Store:
                 gitignore = self.root / ".gitignore"
                 if not gitignore.exists():
                     gitignore.write_text("*\n", encoding="utf-8")
-                db = sqlite3.connect(self.root / DB_FILE, timeout=60, isolation_level=None)
+                # Not shared between threads at once: a build writes its entries from one thread while
+                # it commits docs/ (curate.commands), and uses the connection again only after that.
+                db = sqlite3.connect(self.root / DB_FILE, timeout=60, isolation_level=None, check_same_thread=False)
                 # A cache: after a power loss, an entry may be lost or the file damaged (then it is
                 # replaced); waiting for the disk on every batch would cost more than it saves.
                 db.execute("PRAGMA synchronous = OFF")

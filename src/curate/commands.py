@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import gc
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -251,10 +252,16 @@ def _build_locked(root: Path, docs: Path, force: bool, strict: bool, store: cach
     if strict and result.warnings:
         raise ContentError([Problem("", 0, "", _strict(w)) for w in result.warnings])
     if result.writes is not None:
+        assert store is not None  # writes are planned only by prepare, which had the store
+        # The cache entries this build made are written while docs/ is: both mostly wait on the disk.
+        flusher = threading.Thread(target=store.flush, name="curate-cache-writer")
+        flusher.start()
         try:
             result.backups = apply(docs, result.writes)
         except writer.EditedDuringBuild as exc:
             raise ContentError(conflict_problems(WritePlan(exc.changes, result.writes.manifest))) from None
+        finally:
+            flusher.join()
         crlf = [c.path for c in result.writes.changes if c.note == "crlf"]
         if crlf:
             listed = ", ".join(f"docs/{p}" for p in crlf[:3]) + (", …" if len(crlf) > 3 else "")
@@ -271,7 +278,6 @@ def _build_locked(root: Path, docs: Path, force: bool, strict: bool, store: cach
         pages = ({p: (k, written[p]["sha256"]) for p, k in result.plan.final_keys.items() if p in written}
                  if result.plan is not None else cache.pages(state))
         cache.save(root, {"inputs": inputs, "manifest": writer.sha256(manifest_bytes)}, result.warnings, pages)
-        assert store is not None  # writes are planned only by prepare, which had the store
         store.prune()  # keep one build's worth of cleaned sources and drafts
     return result
 

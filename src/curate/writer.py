@@ -13,7 +13,8 @@ write-ahead log:
 
 1. *Stage*: every new file is written into ``docs/.curate-commit/`` (a
    dot-folder, so MkDocs never publishes it), each file that will be replaced
-   or deleted gets a hard link (or copy) there as well, and all are fsynced.
+   or deleted gets a hard link (or copy) there as well, and all are put on the
+   disk (an fsync each, or for many files one ``syncfs`` of the file system).
    Nothing in ``docs/`` has changed yet; an interruption here only leaves the
    staging folder, which the next build removes.
 2. *Commit*: a journal (``journal.json``: every rename and delete with the
@@ -53,7 +54,7 @@ import signal
 import stat
 import sys
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -613,11 +614,19 @@ def _stage(docs: Path, staging: Path, ops: list[Op], held: list[int]) -> dict[st
             entries.append(entry)
         if edited:
             raise EditedDuringBuild(edited)
-        # Written and fsynced by 8 threads, each a share of the files: the file system batches the
-        # fsyncs into few journal commits (2,000 files: 0.13 s against 1.2 s one by one on ext4).
-        # Every thread has finished when this returns, so none writes into a removed staging folder.
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            list(pool.map(_write_new, [new_files[k::8] for k in range(8)], [to_sync[k::8] for k in range(8)]))
+        if len(new_files) + len(to_sync) >= SYNCFS_MIN_FILES and _syncfs is not None:
+            # Many files: written, then put on the disk with one syncfs of the file system (Linux),
+            # which waits for every write as an fsync of each would (syncfs(2)); 2,000 pages took
+            # 0.3-0.8 s to fsync one by one, even from 8 threads. Where it fails, fsync each.
+            _write_new(new_files, [], sync=False)
+            if not _syncfs(staging):
+                _write_new([], [path for path, _ in new_files] + to_sync)
+        else:
+            # Written and fsynced by 8 threads, each a share of the files: the file system batches
+            # the fsyncs into few journal commits (2,000 files: 0.13 s against 1.2 s one by one on
+            # ext4). Every thread has finished when this returns: none writes into a removed folder.
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                list(pool.map(_write_new, [new_files[k::8] for k in range(8)], [to_sync[k::8] for k in range(8)]))
         if held:
             raise KeyboardInterrupt
         _fsync_dir(staging)
@@ -640,20 +649,60 @@ def _link_or_copy(src: Path, dst: Path, to_sync: list[Path]) -> None:
         to_sync.append(dst)
 
 
-def _write_new(files: list[tuple[Path, bytes]], existing: list[Path]) -> None:
+def _write_new(files: list[tuple[Path, bytes]], existing: list[Path], sync: bool = True) -> None:
     """Create each ``(path, data)`` (none may exist yet) and fsync it and each of ``existing``;
-    all on the disk when this returns."""
+    all on the disk when this returns (unless ``sync`` is false: the caller syncs)."""
     for path, data in files:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _FILE_MODE)
         try:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         finally:
             os.close(fd)
     for path in existing:
         _fsync_file(path)
+
+
+#: From this many files to put on the disk, one syncfs (where there is one) instead of an fsync each.
+SYNCFS_MIN_FILES = 64
+
+
+def _load_syncfs() -> Callable[[Path], bool] | None:
+    """Linux's ``syncfs(2)`` through the C library, or ``None`` where there is none.
+
+    Python's ``os`` has ``sync()`` but not ``syncfs()``; ``sync()`` would wait for every file
+    system, and it does not wait for the writes on every system (POSIX lets it return early).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        call = libc.syncfs
+    except (OSError, AttributeError):
+        return None
+    call.argtypes = [ctypes.c_int]
+    call.restype = ctypes.c_int
+
+    def syncfs(folder: Path) -> bool:
+        """Whether every write to the file system holding ``folder`` is on the disk."""
+        try:
+            fd = os.open(folder, os.O_RDONLY)
+        except OSError:
+            return False
+        try:
+            return call(fd) == 0
+        finally:
+            os.close(fd)
+
+    return syncfs
+
+
+_syncfs = _load_syncfs()
 
 
 def _fsync_file(path: Path) -> None:
