@@ -680,3 +680,93 @@ def test_a_comment_inside_a_code_span_is_text_and_a_real_one_is_dropped():
     texts = [p.text for s in result.sections for p in s.passages]
     assert texts == ["Code <!-- here.", "Shown.", "After."]
     assert {reason for _, reason, _ in result.dropped} == {"hidden comment"}
+
+
+# --- escape() and link_title() take shortcuts for text that needs nothing: the same results -------
+
+ESCAPE_PIECES = st.sampled_from(["a", "Meta", " ", "  ", "\n", "\r\n", "\r", "\t", "\x00", "\x85", "1.", "12)", "1",
+                                 "-", "+", "=", "~", "?", ":", "#", "!", "*", "_", "`", "\\", "{", "}", "[", "]",
+                                 "|", "&", "&amp;", "&#40;", "<", ">", "(", ")", '"', "'", "’", "é", "🚨", "x."])
+
+
+def _escape_in_full(text: str) -> str:
+    """escape() as it was: every substitution on every line."""
+    from curate import linking as L
+
+    text = L._CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = []
+    for line in text.split("\n"):
+        line = line.strip()
+        line = L._ENTITY_LIKE.sub("&amp;", line)
+        line = L._MD_SPECIAL.sub(r"\\\1", line)
+        line = line.replace("<", "&lt;").replace(">", "&gt;")
+        line = L._LINE_START_BACKSLASH.sub(r"\\\1", line)
+        line = L._LINE_START_ENTITY.sub(lambda m: f"&#{ord(m.group(1))};", line)
+        line = L._ORDERED.sub(r"\1\\\2", line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(ESCAPE_PIECES, max_size=20).map("".join))
+@example("1. item\n- dash\n= rule\nplain line")
+def test_escape_gives_what_every_substitution_gave(text):
+    from curate.linking import escape
+
+    assert escape(text) == _escape_in_full(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(ESCAPE_PIECES, max_size=20).map("".join))
+@example('Say (\'hi\') & "bye" <b>`x`</b> [a]\\')
+def test_link_title_gives_what_the_substitution_gave(text):
+    from curate import linking as L
+
+    squeezed = L._TITLE_SPACE.sub(" ", text).strip()
+    special = re.compile("[" + re.escape("".join(L._TITLE_ENTITIES)) + "]")
+    assert link_title(text) == special.sub(lambda m: L._TITLE_ENTITIES[m.group()], squeezed)
+
+
+# --- glossary mentions are found in lowercased text where that is the same ----------------------
+
+def test_ignorecase_pairs_ascii_letters_only_with_what_lowercasing_gives_them_or_with_refused_characters():
+    import sys
+
+    from curate.linking import _lowers_cleanly
+
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        c = chr(code)
+        low = c.lower()
+        letter = low if len(low) == 1 and "a" <= low <= "z" else None
+        if re.fullmatch("[a-z]", c, re.IGNORECASE):
+            # matched with a letter: lowercasing gives that letter, or the text takes the slow way
+            assert not _lowers_cleanly(c) or (letter is not None and re.fullmatch(letter, c, re.IGNORECASE)), c
+        elif letter is not None:
+            assert not _lowers_cleanly(c), c  # lowercased into a letter IGNORECASE does not match it with
+        if len(low) == 1:  # the regex's word and space classes see the same in lowercased text
+            assert bool(re.match(r"[\w\-]", c)) == bool(re.match(r"[\w\-]", low)), c
+            assert bool(re.match(r"\s", c)) == bool(re.match(r"\s", low)), c
+
+
+MENTION_PIECES = st.sampled_from(["Meta", "META", "meta", "Meta’s", "Metas", "METAES", "open source", "Open-Source",
+                                  "OPEN\nSOURCE", "GPU", "gpus", "Llama", "LLAMA", "ı", "ſ", "İ", "K", "Met\u0131",
+                                  "\u017fource", "é", "É", "ß", "ﬁ", " ", "-", "_", "x", "’", "'", ",", "\n", "Σ"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(MENTION_PIECES, min_size=1, max_size=14).map(" ".join), st.booleans())
+@example("open \u017fource and Meta", False)
+@example("METAS İ GPU's", True)
+def test_mentions_in_lowercased_text_are_the_mentions_ignorecase_finds(text, case_sensitive):
+    def both() -> tuple[GlossaryLinker, GlossaryLinker]:
+        made = [linker(("Meta", "A company."), ("open source", "Code."), ("GPU", "A chip."), ("Llama", "Models."),
+                       case_sensitive=case_sensitive) for _ in range(2)]
+        assert made[0]._lower_regex is not None
+        made[1]._lower_regex = None  # IGNORECASE on the text as written, everywhere
+        return made[0], made[1]
+
+    fast, slow = both()
+    assert fast.mentions(text) == slow.mentions(text)
+    assert fast.link(text, "page.md", set()) == slow.link(text, "page.md", set())

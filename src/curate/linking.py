@@ -55,6 +55,8 @@ _LINE_START_BACKSLASH = re.compile(r"^([-+])")
 _ORDERED = re.compile(r"^(\d+)([.)])")
 # Invisible control characters (Python-Markdown uses STX and ETX itself): dropped.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Whatever one of the substitutions of escape() acts on: without it, a line is left as it is.
+_NEEDS_ESCAPE = re.compile(r"[\\`*_{}\[\]|#!&<>]|^[-+=~?:]|^\d+[.)]")
 
 
 @functools.lru_cache(maxsize=1 << 16)  # titles and descriptions recur on many pages
@@ -74,6 +76,9 @@ def escape(text: str) -> str:
     lines = []
     for line in text.split("\n"):
         line = line.strip()
+        if not _NEEDS_ESCAPE.search(line):
+            lines.append(line)  # nothing below would change it (most lines of prose)
+            continue
         line = _ENTITY_LIKE.sub("&amp;", line)
         line = _MD_SPECIAL.sub(r"\\\1", line)
         line = line.replace("<", "&lt;").replace(">", "&gt;")
@@ -124,6 +129,17 @@ def _alias_pattern(alias: str) -> str:
 
 
 _SEP = r"[\s\-]+"
+
+
+# Characters that IGNORECASE matches with an ASCII letter although lowercasing does not give
+# that letter (Python's sre_compile pairs "ı" with "i" and "ſ" with "s"; tests check every code point).
+_IGNORECASE_ONLY = re.compile("[\u0131\u017f]")
+
+
+def _lowers_cleanly(text: str) -> bool:
+    """Whether ``text.lower()`` keeps every character in place (one for one) and holds nothing
+    IGNORECASE would match with an ASCII letter that lowercasing does not turn into it."""
+    return text.isascii() or (len(text.lower()) == len(text) and not _IGNORECASE_ONLY.search(text))
 
 
 def _trie_pattern(aliases: list[str]) -> str:
@@ -199,6 +215,14 @@ class GlossaryLinker:
         if alternatives:
             body = _trie_pattern(alternatives)
             self._regex = re.compile(r"(?<![\w\-])(" + body + r")" + self._SUFFIX + r"(?![\w\-])", re.IGNORECASE)
+        # The same regex for lowercased text, matched case by case: twice as fast as IGNORECASE, and
+        # the same matches where lowercasing keeps every character in place and no character in
+        # it matches an ASCII letter only under IGNORECASE (see _lowers_cleanly). Only for
+        # aliases all in ASCII, whose letters IGNORECASE pairs with nothing else.
+        self._lower_regex: re.Pattern | None = None
+        if alternatives and all(a.isascii() for a in alternatives):
+            body = _trie_pattern(sorted({a.lower() for a in alternatives}, key=lambda a: (-len(a), a)))
+            self._lower_regex = re.compile(r"(?<![\w\-])(" + body + r")" + self._SUFFIX + r"(?![\w\-])")
         self._titles: dict[str, str] = {}
         # id(inline) → (inline, its mentions), the last few thousand: a page's passages are
         # read for mentions, then linked.
@@ -232,7 +256,14 @@ class GlossaryLinker:
         protected = _protected(inline.plain)
         for run, syntax in zip(inline.runs, _literal_syntax(inline.runs), strict=True):
             for start, end in _linkable_segments(run, protected, syntax, abbreviations):
-                for m in self._regex.finditer(run.text[start:end]):
+                segment = run.text[start:end]
+                if self._lower_regex is not None and _lowers_cleanly(segment):
+                    for m in self._lower_regex.finditer(segment.lower()):
+                        link = self._match_text(segment[m.start(1):m.end(1)])
+                        if link is not None:
+                            yield run, start + m.start(), start + m.end(), link
+                    continue
+                for m in self._regex.finditer(segment):
                     link = self._match(m)
                     if link is not None:
                         yield run, start + m.start(), start + m.end(), link
@@ -263,7 +294,10 @@ class GlossaryLinker:
         return found
 
     def _match(self, m: re.Match) -> TermLink | None:
-        base = m.group(1)
+        return self._match_text(m.group(1))
+
+    def _match_text(self, base: str) -> TermLink | None:
+        """The term a mention (the text the regex's first group matched, as written) names, if any."""
         cache = self._matched
         if base in cache:
             return cache[base]
@@ -550,7 +584,7 @@ def _link_text(source: str, run: Run, start: int, end: int) -> str:
 
 _TITLE_ENTITIES = {"&": "&amp;", '"': "&quot;", "(": "&#40;", ")": "&#41;", "\\": "&#92;",
                    "<": "&lt;", ">": "&gt;", "`": "&#96;", "[": "&#91;", "]": "&#93;"}
-_TITLE_SPECIAL = re.compile("[" + re.escape("".join(_TITLE_ENTITIES)) + "]")
+_TITLE_TABLE = str.maketrans(_TITLE_ENTITIES)
 _TITLE_SPACE = re.compile(r"[\x00-\x1f\x7f-\x9f\s]+")
 
 
@@ -572,8 +606,7 @@ def link_title(text: str) -> str:
     >>> link_title('Say (\'hi\') & "bye"')
     "Say &#40;'hi'&#41; &amp; &quot;bye&quot;"
     """
-    text = _TITLE_SPACE.sub(" ", text).strip()
-    return _TITLE_SPECIAL.sub(lambda m: _TITLE_ENTITIES[m.group()], text)
+    return _TITLE_SPACE.sub(" ", text).strip().translate(_TITLE_TABLE)
 
 
 @dataclass
