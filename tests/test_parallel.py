@@ -176,3 +176,22 @@ def test_the_program_flushes_its_report_and_exits_with_the_build_s_code(project_
     failed = subprocess.run([sys.executable, "-m", "curate", "check", "--project", str(root)], capture_output=True,
                             text=True, env=env, timeout=300, check=False)
     assert failed.returncode == 1 and "content_sources/curation.yml" in failed.stderr
+
+
+def test_a_worker_writes_its_own_cache_entries_not_those_the_build_has_pending(tmp_path: Path):
+    store = cache.Store(tmp_path)
+    store.put("drafts", "the-builds", {"made": "before the fork"})  # pending in the build
+
+    def job(n: int) -> int:
+        store.put("drafts", f"item-{n}", {"n": n})
+        return n
+
+    assert parallel.map_jobs(job, ITEMS, 2, gather=store.used_keys, merge=store.merge_used,
+                             after=store.flush) == ITEMS
+    parallel.wait_workers()
+    on_disk = cache.Store(tmp_path)
+    assert on_disk.keys("drafts") == sorted(f"item-{n}" for n in range(100, 200))  # the worker's share
+    assert store.used["drafts"] == {"the-builds", *(f"item-{n}" for n in ITEMS)}
+    store.flush()
+    assert len(cache.Store(tmp_path).keys("drafts")) == 201
+    assert cache.Store(tmp_path).get("drafts", "item-150") == {"n": 150}

@@ -169,6 +169,7 @@ class Store:
         self.used: dict[str, set[str]] = {}
         self._pending: dict[tuple[str, str], bytes] = {}
         self._pending_bytes = 0
+        self._pending_pid = os.getpid()
         self._db: sqlite3.Connection | None = None
         self._pid = 0
         self._inherited: list[sqlite3.Connection] = []
@@ -297,13 +298,20 @@ class Store:
         except (pickle.PicklingError, TypeError, AttributeError):
             return
         data = self._mac(kind, key, payload) + payload
+        self._own_pending()
         self._pending_bytes += len(data) - len(self._pending.get((kind, key), b""))
         self._pending[(kind, key)] = data
         if self._pending_bytes > self.batch_bytes:
             self.flush()
 
+    def _own_pending(self) -> None:
+        """Forget entries pending in the process this one was forked from: they are that one's to write."""
+        if self._pending_pid != os.getpid():
+            self._pending, self._pending_bytes, self._pending_pid = {}, 0, os.getpid()
+
     def flush(self) -> None:
         """Write the entries put since the last batch, in one transaction (best effort)."""
+        self._own_pending()
         if not self._pending:
             return
         rows = [(kind, key, data) for (kind, key), data in self._pending.items()]
@@ -320,9 +328,8 @@ class Store:
             self._discard()
 
     def used_keys(self) -> dict[str, set[str]]:
-        """Write what is pending and give the entries used so far, by kind (what a worker process
-        sends back: :mod:`curate.parallel`)."""
-        self.flush()
+        """The entries used or made so far, by kind: what a worker process sends back
+        (:mod:`curate.parallel`), before it writes those it made (:meth:`flush`)."""
         return self.used
 
     def merge_used(self, used: dict[str, set[str]]) -> None:

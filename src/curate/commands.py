@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache, mkdocs_config, writer
+from . import cache, mkdocs_config, parallel, writer
 from .errors import ContentError, Problem
 from .writer import MANIFEST, WritePlan, apply, plan_writes, read_manifest
 
@@ -134,8 +134,6 @@ def prepare(root: Path, force: bool = False, link_report: bool = False,
         ContentError: Content is invalid or the quote check fails.
         UsageError: ``$CURATE_JOBS`` is not a whole number of at least 1.
     """
-    from . import parallel
-
     n_jobs = parallel.jobs(jobs)
     with _no_cyclic_gc():
         return _prepare(root, force, link_report, store, pages, digests, n_jobs)
@@ -184,6 +182,7 @@ def _prepare(root: Path, force: bool, link_report: bool, store: cache.Store | No
         writes = plan_writes(docs, plan.files, plan.edit_sources, plan.nav, force=force, expected=plan.expected)
     if own_store:
         store.flush()  # the entries this run made, for the next; a build writes them once docs/ is written
+        parallel.wait_workers()
     result = BuildResult(plan=plan, writes=writes, warnings=list(plan.warnings), project=project)
     result.written = [c.path for c in writes.by_action("create", "update", "force")]
     result.unchanged = [c.path for c in writes.by_action("unchanged")]
@@ -279,6 +278,7 @@ def _build_locked(root: Path, docs: Path, force: bool, strict: bool, store: cach
                  if result.plan is not None else cache.pages(state))
         cache.save(root, {"inputs": inputs, "manifest": writer.sha256(manifest_bytes)}, result.warnings, pages)
         store.prune()  # keep one build's worth of cleaned sources and drafts
+        parallel.wait_workers()  # and their own entries written, when the build returns
     return result
 
 

@@ -76,7 +76,8 @@ def can_fork() -> bool:
 
 
 def map_jobs(fn: Callable[[T], R], items: Sequence[T], n_jobs: int,
-             gather: Callable[[], Any] | None = None, merge: Callable[[Any], None] | None = None) -> list[R]:
+             gather: Callable[[], Any] | None = None, merge: Callable[[Any], None] | None = None,
+             after: Callable[[], None] | None = None) -> list[R]:
     """``[fn(item) for item in items]``, shared out over up to ``n_jobs`` processes.
 
     Args:
@@ -86,6 +87,8 @@ def map_jobs(fn: Callable[[T], R], items: Sequence[T], n_jobs: int,
         gather: Called in a worker once its share is done; what it returns goes to ``merge``
             in the build (the cache entries the worker wrote and used).
         merge: Called in the build with each worker's ``gather()``.
+        after: Called in a worker once its results are sent, for work the build need not
+            wait for (writing the cache entries it made); :func:`wait_workers` waits for it.
 
     Returns:
         The results in the order of ``items``.
@@ -103,7 +106,7 @@ def map_jobs(fn: Callable[[T], R], items: Sequence[T], n_jobs: int,
     workers: list[tuple[int, int]] = []  # (pid, read end of its pipe)
     try:
         for share in shares[1:]:
-            workers.append(_fork(fn, share, gather))
+            workers.append(_fork(fn, share, gather, after))
         results = [fn(item) for item in shares[0]]
         for (pid, fd), share in zip(workers, shares[1:], strict=True):
             done = _collect(pid, fd)
@@ -121,7 +124,8 @@ def map_jobs(fn: Callable[[T], R], items: Sequence[T], n_jobs: int,
             _kill(pid, fd)
 
 
-def _fork(fn: Callable[[Any], Any], share: Sequence[Any], gather: Callable[[], Any] | None) -> tuple[int, int]:
+def _fork(fn: Callable[[Any], Any], share: Sequence[Any], gather: Callable[[], Any] | None,
+          after: Callable[[], None] | None) -> tuple[int, int]:
     read, write = os.pipe()
     pid = os.fork()
     if pid:
@@ -139,6 +143,8 @@ def _fork(fn: Callable[[Any], Any], share: Sequence[Any], gather: Callable[[], A
         with os.fdopen(write, "wb") as pipe:
             pipe.write(payload)
         status = 0
+        if after is not None:
+            after()
     except BaseException:  # noqa: BLE001 - any failure: the build redoes this share and reports it there
         pass
     finally:
@@ -146,17 +152,37 @@ def _fork(fn: Callable[[Any], Any], share: Sequence[Any], gather: Callable[[], A
 
 
 def _collect(pid: int, fd: int) -> tuple[list[Any], Any] | None:
-    """A worker's ``(results, gathered state)``, or ``None`` if it failed."""
+    """A worker's ``(results, gathered state)``, or ``None`` if it failed.
+
+    Its results are whole once the pipe is closed and they unpickle; the worker may still be
+    doing its ``after`` work then, and is waited for by :func:`wait_workers`.
+    """
     with os.fdopen(fd, "rb") as pipe:
         data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not data:
-        return None
     try:
         results, state = pickle.loads(data)
-    except Exception:  # noqa: BLE001 - cut short: redone in the build
+    except Exception:  # noqa: BLE001 - cut short (it died, or sent nothing): redone in the build
+        _wait(pid)
         return None
+    _FINISHING.append(pid)
     return results, state
+
+
+#: Workers that sent their results and may still be finishing (see ``after`` of :func:`map_jobs`).
+_FINISHING: list[int] = []
+
+
+def wait_workers() -> None:
+    """Wait until every worker that sent its results has also finished its ``after`` work."""
+    while _FINISHING:
+        _wait(_FINISHING.pop())
+
+
+def _wait(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except (OSError, ChildProcessError):
+        pass
 
 
 def _kill(pid: int, fd: int) -> None:

@@ -413,7 +413,8 @@ def _intros_fresh(r: _Reader, todo: list[tuple[str, list[str], bool]]) -> list[s
 
     store = r.store
     done = parallel.map_jobs(job, todo, r.jobs, gather=store.used_keys if store is not None else None,
-                             merge=store.merge_used if store is not None else None)
+                             merge=store.merge_used if store is not None else None,
+                             after=store.flush if store is not None else None)
     for _, report in done:
         r.absorb(report)
     return [text for text, _ in done]
@@ -636,7 +637,8 @@ def _load_fresh(r: _Reader, todo: list[tuple[str, str, str, Reader]]) -> list[So
 
     store = r.store
     done = parallel.map_jobs(job, todo, r.jobs, gather=store.used_keys if store is not None else None,
-                             merge=store.merge_used if store is not None else None)
+                             merge=store.merge_used if store is not None else None,
+                             after=store.flush if store is not None else None)
     for _, report in done:
         r.absorb(report)
     return [source for source, _ in done]

@@ -352,7 +352,8 @@ class DraftCache:
 
         store = self.store
         made = parallel.map_jobs(job, todo, self.jobs, gather=store.used_keys if store is not None else None,
-                                 merge=store.merge_used if store is not None else None)
+                                 merge=store.merge_used if store is not None else None,
+                             after=store.flush if store is not None else None)
         for (_, i, _, key, _, drafts), d in zip(todo, made, strict=True):
             self.adopt(key, d)
             drafts[i] = d
