@@ -195,3 +195,17 @@ def test_a_worker_writes_its_own_cache_entries_not_those_the_build_has_pending(t
     store.flush()
     assert len(cache.Store(tmp_path).keys("drafts")) == 201
     assert cache.Store(tmp_path).get("drafts", "item-150") == {"n": 150}
+
+
+def test_a_store_reads_small_kinds_whole_and_sees_its_own_changes(tmp_path: Path):
+    store = cache.Store(tmp_path)
+    assert not store.has("drafts", "a") and store.get("drafts", "a") is None  # the kind is read (empty)
+    store.put("drafts", "a", {"v": 1})
+    assert store.has("drafts", "a") and store.get("drafts", "a") == {"v": 1}  # pending
+    store.flush()
+    assert store.has("drafts", "a") and store.get("drafts", "a") == {"v": 1}  # read again from disk
+    store.drop("drafts", "a")
+    assert not store.has("drafts", "a") and store.get("drafts", "a") is None
+    store.put("draft-body", "b", {"prose": ["x"]})
+    store.flush()
+    assert cache.Store(tmp_path).get("draft-body", "b") == {"prose": ["x"]}  # a large kind, read by key
