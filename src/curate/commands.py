@@ -135,8 +135,12 @@ def prepare(root: Path, force: bool = False, link_report: bool = False,
         UsageError: ``$CURATE_JOBS`` is not a whole number of at least 1.
     """
     n_jobs = parallel.jobs(jobs)
-    with _no_cyclic_gc():
-        return _prepare(root, force, link_report, store, pages, digests, n_jobs)
+    try:
+        with _no_cyclic_gc():
+            return _prepare(root, force, link_report, store, pages, digests, n_jobs)
+    finally:
+        if store is None:  # a store of its own (curate check): nothing of it is left to write later
+            parallel.wait_workers()
 
 
 @contextmanager
@@ -182,7 +186,6 @@ def _prepare(root: Path, force: bool, link_report: bool, store: cache.Store | No
         writes = plan_writes(docs, plan.files, plan.edit_sources, plan.nav, force=force, expected=plan.expected)
     if own_store:
         store.flush()  # the entries this run made, for the next; a build writes them once docs/ is written
-        parallel.wait_workers()
     result = BuildResult(plan=plan, writes=writes, warnings=list(plan.warnings), project=project)
     result.written = [c.path for c in writes.by_action("create", "update", "force")]
     result.unchanged = [c.path for c in writes.by_action("unchanged")]
@@ -229,6 +232,8 @@ def build(root: os.PathLike | str, force: bool = False, strict: bool = False,
             for note in notes:
                 exc.add_note(note)
             raise
+        finally:
+            parallel.wait_workers()  # the workers' own cache entries are written when a build returns
         result.notes[:0] = notes
         return result
 
@@ -278,7 +283,6 @@ def _build_locked(root: Path, docs: Path, force: bool, strict: bool, store: cach
                  if result.plan is not None else cache.pages(state))
         cache.save(root, {"inputs": inputs, "manifest": writer.sha256(manifest_bytes)}, result.warnings, pages)
         store.prune()  # keep one build's worth of cleaned sources and drafts
-        parallel.wait_workers()  # and their own entries written, when the build returns
     return result
 
 

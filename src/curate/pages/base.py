@@ -300,7 +300,7 @@ class DraftCache:
             self.store.put("drafts", key, {f: v for f, v in fields.items() if f not in DRAFT_BODY_FIELDS})
 
     def adopt(self, key: str, draft: PageDraft) -> None:
-        """Take in a draft another process made and :meth:`put` (its entries are on disk already)."""
+        """Take in a draft another process made and :meth:`put` (that process writes its entries)."""
         key = digest(self.salt, key)
         self.memory[key] = draft
         self._keys[id(draft)] = (draft, key)
