@@ -9,9 +9,15 @@ results back pickled through a pipe. The build itself does the first share. The
 results come back in the order of the items, so the output is the same, byte for
 byte, whatever the number of processes (tested with 1 and 2).
 
-What a worker does to the cache (entries written, entries used) is sent back
-too, through ``gather`` and ``merge``. Anything else a job changes in the
-worker's memory is lost with it, so a job must return all it produces.
+What a worker does to the cache (the entries it used and made) is sent back
+too, through ``gather`` and ``merge``; it writes the entries it made after its
+results are sent (``after``), and a build waits for that only at its end
+(:func:`wait_workers`). Anything else a job changes in the worker's memory is
+lost with it, so a job must return all it produces.
+
+A fork copies only the thread that makes it, so workers are forked only while
+the build runs no other thread (:func:`can_fork`); elsewhere (the live preview's
+server, Windows) everything is done in the build's own process.
 
 A worker that fails in any way (its job raised, it was killed, its results do
 not pickle) costs time, not correctness: the build does that share itself, and
