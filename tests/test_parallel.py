@@ -18,6 +18,13 @@ from .test_scale import _bench
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")
 
+
+@pytest.fixture(autouse=True)
+def _forking_allowed(monkeypatch):
+    """Fork here even if an earlier test left a thread running (a browser's, a server's): these
+    tests check what workers do, and their jobs take no lock another thread could hold."""
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+
 ITEMS = list(range(200))
 
 
@@ -32,6 +39,21 @@ def test_results_come_back_in_order_from_two_processes():
     # The build does the first share itself, one worker the second.
     assert pids[:100] == [os.getpid()] * 100
     assert len(set(pids[100:])) == 1 and pids[100] != os.getpid()
+
+
+def test_no_worker_is_forked_while_another_thread_runs(monkeypatch):
+    import threading
+
+    monkeypatch.undo()  # the real check
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not parallel.can_fork()
+        assert {pid for _, pid in parallel.map_jobs(_square_and_pid, ITEMS, 2)} == {os.getpid()}
+    finally:
+        stop.set()
+        other.join()
 
 
 def test_few_items_are_done_in_the_build_itself():
