@@ -389,3 +389,13 @@ def test_the_fingerprints_digests_key_what_the_loader_would_read(synthetic: Path
     with_digests = load_project(synthetic, store, digests)
     assert with_digests.source_keys == load_project(synthetic, cache.Store(synthetic)).source_keys
     assert with_digests.intros == load_project(synthetic, None).intros
+
+
+def test_a_damaged_cache_database_is_replaced_not_an_error(synthetic: Path, tmp_path: Path):
+    db = synthetic / cache.CACHE_DIR / cache.DB_FILE
+    db.write_bytes(b"not a database at all" * 100)
+    (synthetic / cache.CACHE_DIR / cache.CACHE_FILE).unlink()  # no no-op shortcut: the build reads the cache
+    _bench().edit_article(synthetic, "article-00002", 1)
+    commands.build(synthetic)
+    assert _docs(synthetic) == _clean_build_of(synthetic, tmp_path)
+    assert len(_entries(synthetic, "drafts")) == 12 + 12 + 1  # a new database, filled by that build

@@ -419,6 +419,7 @@ PROSE = st.sampled_from(["Meta", "Meta’s", "open source", "open\nsource", "*NS
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(PROSE, min_size=1, max_size=20).map("".join))
 @example("Hey!Meta and \\Meta, then Meta} and *Meta*em*")
+@example("\\`code``grep`")  # a bug: the link split a run of two backticks, and a code span appeared
 def test_linking_never_changes_what_python_markdown_shows_but_the_links(text):
     notes = "\n\n[^1]: A note."  # a page defines the footnotes its prose refers to
     before = render(text + notes)

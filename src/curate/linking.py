@@ -420,12 +420,16 @@ def _escaped(text: str, pos: int) -> bool:
 
 
 def _next_to_marks_ok(text: str, s: int, e: int, run: Run, start: int, end: int) -> bool:
-    """Whether emphasis marks right next to ``text[s:e]`` stay what they are once it is a link.
+    """Whether emphasis marks and backticks next to ``text[s:e]`` stay what they are once it is a link.
 
     Python-Markdown's emphasis patterns look at the characters around ``*`` and ``_``; a
     link written next to them changes those. Only marks that wrap the mention exactly, as
     one emphasis or strong emphasis (``*Meta*``, ``__Meta__``), are left as they are.
     """
+    # A backtick left as text next to or in the mention pairs with another differently once a
+    # link splits its run (``\`code``grep` `` with the term "`grep`" became a code span).
+    if any(text[k] == "`" and not _escaped(text, k) for k in range(max(0, s - 1), min(len(text), e + 1))):
+        return False
     before = text[s - 1] if s and not _escaped(text, s - 1) else ""
     if before in ("*", "_"):
         marks = _marks(run.follows, "_open")
