@@ -352,7 +352,7 @@ def test_a_gzip_encoded_page_is_stored_decompressed(server):
 
 def test_a_server_that_does_not_answer_in_time_gives_an_error(server):
     def slow(handler: BaseHTTPRequestHandler) -> None:
-        time.sleep(3)
+        time.sleep(1.5)  # three times the timeout; the server waits for it when the test ends
 
     server.routes["/slow"] = slow
     with pytest.raises(FetchError) as info:

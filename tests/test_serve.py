@@ -98,11 +98,11 @@ def test_one_save_is_one_rebuild_of_the_pages_it_changed(project, tmp_path):
             intro = project / "content_sources" / "pages" / "what-is-llama.md"
             intro.write_text(intro.read_text(encoding="utf-8") + "\nOne save, one build.\n", encoding="utf-8")
             _wait_for(url, "One save, one build.", 10)
-            time.sleep(3)  # MkDocs polls every 0.5 s: a second build would have started by now
+            time.sleep(2)  # MkDocs polls every 0.5 s: a second build would have started by now
             about = project / "docs" / "about.md"
             about.write_text(about.read_text(encoding="utf-8") + "\nA hand-written line.\n", encoding="utf-8")
             _wait_for(f"http://127.0.0.1:{port}/about/", "A hand-written line.", 10)
-            time.sleep(3)
+            time.sleep(2)
         finally:
             proc.terminate()
             proc.wait(10)
