@@ -208,8 +208,7 @@ def test_a_worker_writes_its_own_cache_entries_not_those_the_build_has_pending(t
         store.put("drafts", f"item-{n}", {"n": n})
         return n
 
-    assert parallel.map_jobs(job, ITEMS, 2, gather=store.used_keys, merge=store.merge_used,
-                             after=store.flush) == ITEMS
+    assert parallel.map_jobs(job, ITEMS, 2, **cache.worker_hooks(store)) == ITEMS
     parallel.wait_workers()
     on_disk = cache.Store(tmp_path)
     assert on_disk.keys("drafts") == sorted(f"item-{n}" for n in range(100, 200))  # the worker's share

@@ -367,8 +367,10 @@ class Store:
 
     def keys(self, kind: str) -> list[str]:
         """The keys of the entries of a kind on disk and pending, sorted."""
+        if not self.enabled:
+            return []  # and no database made for nothing
         on_disk = {row[0] for row in self._query("SELECT key FROM entries WHERE kind = ?", (kind,))}
-        return sorted(on_disk | {k for c, k in self._pending if c == kind}) if self.enabled else []
+        return sorted(on_disk | {k for c, k in self._pending if c == kind})
 
     def prune(self) -> None:
         """Write what is pending, then remove the entries of each kind used so far that this build did not use."""
@@ -387,15 +389,15 @@ class Store:
         except sqlite3.Error:
             self._discard()
 
-    def close(self) -> None:
-        """Write what is pending and close this process's connection."""
-        self.flush()
-        if self._db is not None and self._pid == os.getpid():
-            try:
-                self._db.close()
-            except sqlite3.Error:
-                pass
-        self._db = None
+
+
+def worker_hooks(store: Store | None) -> dict[str, Any]:
+    """The ``gather``, ``merge`` and ``after`` of :func:`curate.parallel.map_jobs` for work that uses
+    ``store``: a worker sends back the entries it used and made, and writes those it made once its
+    results are sent. None without a store."""
+    if store is None:
+        return {}
+    return {"gather": store.used_keys, "merge": store.merge_used, "after": store.flush}
 
 
 def fingerprint(root: Path, owned: set[str], digests: dict[str, bytes] | None = None) -> str:

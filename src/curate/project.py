@@ -25,14 +25,14 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from . import citations, markdown_tokens
-from .cache import Store, salt
+from .cache import Store, salt, worker_hooks
 from .encoding import DecodeError, decode
 from .errors import ContentError, Problem, did_you_mean
 from .markup_check import unsafe_markup
@@ -373,7 +373,7 @@ def _intros(r: _Reader, curation: Validated[CurationFile], site: SiteSpec,
         else:
             todo.append((rel, titles, rel == site.intro_rel))
             intros[rel] = ""  # a place in the order: filled in below, or removed
-    for (rel, _, _), text in zip(todo, _intros_fresh(r, todo), strict=True):
+    for (rel, _, _), text in zip(todo, _in_jobs(r, _intro_cached, todo), strict=True):
         if text is not None:
             intros[rel] = text
         else:
@@ -403,21 +403,20 @@ def _intro_cached(r: _Reader, rel: str, titles: list[str], home: bool) -> str | 
                     lambda: _intro(r, rel, titles, home))
 
 
-def _intros_fresh(r: _Reader, todo: list[tuple[str, list[str], bool]]) -> list[str | None]:
-    """:func:`_intro_cached` for each ``(path, titles, home)``, shared out over processes as sources are."""
+def _in_jobs(r: _Reader, load: Callable[..., T], todo: Sequence[tuple]) -> list[T]:
+    """``load(reader, *item)`` for each item, shared out over :attr:`_Reader.jobs` processes
+    (:func:`curate.parallel.map_jobs`), each with a reader of its own whose problems and
+    warnings are taken in here, in order."""
     from . import parallel
 
-    def job(item: tuple[str, list[str], bool]) -> tuple[str | None, _Reader]:
+    def job(item: tuple) -> tuple[T, _Reader]:
         one = r.sub()
-        return _intro_cached(one, *item), one.report()
+        return load(one, *item), one.report()
 
-    store = r.store
-    done = parallel.map_jobs(job, todo, r.jobs, gather=store.used_keys if store is not None else None,
-                             merge=store.merge_used if store is not None else None,
-                             after=store.flush if store is not None else None)
+    done = parallel.map_jobs(job, todo, r.jobs, **worker_hooks(r.store))
     for _, report in done:
         r.absorb(report)
-    return [text for text, _ in done]
+    return [value for value, _ in done]
 
 
 # Headings curate adds to the pages an intro appears on (see curate.pages).
@@ -508,7 +507,8 @@ def _load_sources(r: _Reader) -> list[Source]:
             sources.append(found)
         else:
             todo.append((rel, sid, stem, reader))
-    for (_, sid, _, _), source in zip(todo, _load_fresh(r, todo), strict=True):
+    # Reading and cleaning are most of a clean build's loading: shared out over processes.
+    for (_, sid, _, _), source in zip(todo, _in_jobs(r, _source_fresh, todo), strict=True):
         if source is not None:
             sources.append(source)
         else:
@@ -624,24 +624,6 @@ def _source_fresh(r: _Reader, rel: str, sid: str, stem: str, reader: Reader) -> 
                                        r.warnings[n_warnings:]))
         r.source_keys[sid] = keys[0]
     return source
-
-
-def _load_fresh(r: _Reader, todo: list[tuple[str, str, str, Reader]]) -> list[Source | None]:
-    """:func:`_source_fresh` for each ``(rel, sid, stem, reader)``, shared out over :attr:`_Reader.jobs`
-    processes (:func:`curate.parallel.map_jobs`): reading and cleaning are most of a clean build's loading."""
-    from . import parallel
-
-    def job(item: tuple[str, str, str, Reader]) -> tuple[Source | None, _Reader]:
-        one = r.sub()
-        return _source_fresh(one, *item), one.report()
-
-    store = r.store
-    done = parallel.map_jobs(job, todo, r.jobs, gather=store.used_keys if store is not None else None,
-                             merge=store.merge_used if store is not None else None,
-                             after=store.flush if store is not None else None)
-    for _, report in done:
-        r.absorb(report)
-    return [source for source, _ in done]
 
 
 def _source_facts(source: Source) -> tuple:

@@ -340,6 +340,7 @@ class DraftCache:
 
     def _make(self, batches: list[list[tuple]]) -> None:
         from .. import parallel
+        from ..cache import worker_hooks
 
         # Stable: within a group, builders in registry order and pages in their own order.
         todo = sorted((entry for batch in batches for entry in batch), key=lambda e: e[0])
@@ -350,10 +351,7 @@ class DraftCache:
             self.put(key, made)
             return made
 
-        store = self.store
-        made = parallel.map_jobs(job, todo, self.jobs, gather=store.used_keys if store is not None else None,
-                                 merge=store.merge_used if store is not None else None,
-                             after=store.flush if store is not None else None)
+        made = parallel.map_jobs(job, todo, self.jobs, **worker_hooks(self.store))
         for (_, i, _, key, _, drafts), d in zip(todo, made, strict=True):
             self.adopt(key, d)
             drafts[i] = d
